@@ -1,0 +1,1 @@
+"""Composition: settings, the ASGI app and its lifespan, the CLI, GraphiQL, the emulators."""

@@ -1,0 +1,109 @@
+"""The ASGI app: `/graphql`, `/healthz`, `/readyz`, and the lifespan that owns the runtime."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from app.emulators import EmulatorHub
+from app.runtime import Runtime
+from app.settings import Settings
+from schema.context import Context
+
+__all__ = ["create_app"]
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our per-request context."""
+
+    def __init__(self, runtime_ref: list[Runtime], **kwargs: Any) -> None:
+        self._runtime_ref = runtime_ref
+        super().__init__(runtime_ref[0].schema, **kwargs)
+
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        return self._runtime_ref[0].context_for(request)
+
+
+class ApiKeyGuard:
+    """Requires a configured key in `X-API-Key` for every GraphQL request.
+
+    The GraphiQL page itself (a browser GET asking for HTML) is let through: it
+    holds no data, and its headers editor is where the key is entered.
+    """
+
+    def __init__(self, app: ASGIApp, keys: frozenset[str]) -> None:
+        self._app = app
+        self._keys = tuple(k.encode() for k in keys)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._keys or _wants_ide(scope):
+            await self._app(scope, receive, send)
+            return
+        sent = dict(scope["headers"]).get(b"x-api-key", b"")
+        if any(hmac.compare_digest(sent, key) for key in self._keys):
+            await self._app(scope, receive, send)
+            return
+        body = {
+            "data": None,
+            "errors": [
+                {
+                    "message": "A valid API key is required in the X-API-Key header",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+            ],
+        }
+        await JSONResponse(body, status_code=401)(scope, receive, send)
+
+
+def _wants_ide(scope: Scope) -> bool:
+    if scope["method"] != "GET" or scope.get("query_string"):
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return b"text/html" in accept
+
+
+def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = None) -> Starlette:
+    """The gateway. With `hub`, upstreams without a URL run on those emulators."""
+    settings = settings or Settings()
+    runtime_ref: list[Runtime] = [Runtime.create(settings, hub)]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await runtime_ref[0].close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        if not getattr(request.app.state, "ready", False):
+            return JSONResponse({"status": "starting"}, status_code=503)
+        return JSONResponse({"status": "ready", "upstreams": runtime_ref[0].upstream_modes()})
+
+    view = GraphQLView(runtime_ref, graphql_ide="graphiql", allow_queries_via_get=True)
+    guarded = ApiKeyGuard(view, settings.api_key_set())
+    app = Starlette(
+        routes=[
+            Route("/graphql", guarded, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime_ref[0]
+    app.state.hub = runtime_ref[0].hub
+    app.state.ready = False
+    return app

@@ -1,0 +1,61 @@
+"""Configuration from `SESSIONGRAPH_*` environment variables (CONTRACT.md §2)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Every knob of the gateway. An upstream whose URL is unset runs on its emulator."""
+
+    model_config = SettingsConfigDict(env_prefix="SESSIONGRAPH_", extra="ignore")
+
+    meet_url: str | None = None
+    discovery_url: str | None = None
+    discovery_parent: str = (
+        "projects/sessiongraph-demo/locations/global/collections/default_collection"
+        "/engines/sessiongraph-demo"
+    )
+    stream_url: str | None = None
+    stream_api_key: SecretStr | None = None
+    stream_api_secret: SecretStr | None = None
+    realtimekit_url: str | None = None
+    realtimekit_account_id: str | None = None
+    realtimekit_app_id: str | None = None
+    realtimekit_api_token: SecretStr | None = None
+    google_access_token: SecretStr | None = None
+    api_keys: SecretStr | None = Field(
+        default=None, description="Comma-separated keys accepted in X-API-Key"
+    )
+    cursor_secret: SecretStr | None = None
+
+    # Paging and operation limits.
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    default_page_size: int = Field(default=20, ge=1, le=1000)
+    max_depth: int = Field(default=12, ge=1)
+    max_aliases: int = Field(default=40, ge=1)
+    max_tokens: int = Field(default=4000, ge=10)
+    max_ids: int = Field(default=100, ge=1, description="Most ids one `nodes` call takes")
+
+    # Upstream HTTP behaviour.
+    connect_timeout: float = Field(default=3.0, gt=0)
+    read_timeout: float = Field(default=15.0, gt=0)
+    upstream_concurrency: int = Field(default=32, ge=1)
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    retry_base_delay: float = Field(default=0.1, ge=0)
+    retry_max_delay: float = Field(default=1.0, ge=0)
+
+    # Emulators (used for every upstream whose URL is unset).
+    emulator_seed: int = 20261101
+    emulator_latency_ms: float = Field(default=0.0, ge=0)
+    emulator_error_rate: float = Field(default=0.0, ge=0, le=1)
+
+    def api_key_set(self) -> frozenset[str]:
+        if self.api_keys is None:
+            return frozenset()
+        return frozenset(
+            k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()
+        )

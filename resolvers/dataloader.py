@@ -1,0 +1,67 @@
+"""A typed face for aiodataloader, plus the batch function used for upstreams without batch reads.
+
+None of the four upstreams has a batch-get endpoint, so "one batch" means: the
+keys asked for in one tick, de-duplicated, fetched concurrently. The contract of
+a batch function is kept exactly: one result per key in key order, `None` for
+not-found, an exception instance for a key that failed (only that field errors).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Generic, TypeVar, cast
+
+from aiodataloader import DataLoader
+
+from resolvers.errors import ErrorCode, GatewayError
+
+__all__ = ["Loader", "fetch_each"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+BatchFn = Callable[[Sequence[K]], Awaitable[Sequence[V | BaseException]]]
+
+
+class Loader(Generic[K, V]):
+    """A per-request dataloader: same key twice costs one load; keys of one tick batch."""
+
+    def __init__(self, batch: BatchFn[K, V], *, max_batch_size: int | None = None) -> None:
+        async def batch_load(keys: list[K]) -> list[V | BaseException]:
+            return list(await batch(keys))
+
+        self._inner = DataLoader(batch_load_fn=batch_load, max_batch_size=max_batch_size)
+
+    async def load(self, key: K) -> V:
+        return cast("V", await self._inner.load(key))
+
+    async def load_many(self, keys: Sequence[K]) -> list[V]:
+        return cast("list[V]", await self._inner.load_many(list(keys)))
+
+    def prime(self, key: K, value: V) -> None:
+        """Seed the cache with a value another call already returned."""
+        self._inner.prime(key, value)
+
+    def clear(self, key: K) -> None:
+        self._inner.clear(key)
+
+    def clear_all(self) -> None:
+        self._inner.clear_all()
+
+
+def fetch_each(fetch: Callable[[K], Awaitable[V]]) -> BatchFn[K, V | None]:
+    """A batch function that fetches every key concurrently; NOT_FOUND becomes `None`."""
+
+    async def one(key: K) -> V | BaseException | None:
+        try:
+            return await fetch(key)
+        except GatewayError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                return None
+            return exc
+
+    async def batch(keys: Sequence[K]) -> Sequence[V | BaseException | None]:
+        return await asyncio.gather(*(one(key) for key in keys))
+
+    return batch

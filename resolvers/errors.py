@@ -1,0 +1,91 @@
+"""Gateway errors: the one exception type every layer raises toward GraphQL.
+
+Each carries a contract error code (CONTRACT.md §6) and a message that is safe to
+show a client. graphql-core copies an original exception's `extensions` attribute
+onto the GraphQL error, so raising (or returning, from a batch function) a
+`GatewayError` is all a resolver needs to do.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["ErrorCode", "GatewayError", "Provider", "bad_input", "not_found"]
+
+
+class Provider(StrEnum):
+    """The upstream that produced a value or an error."""
+
+    GOOGLE_MEET = "GOOGLE_MEET"
+    VERTEX_AI_SEARCH = "VERTEX_AI_SEARCH"
+    STREAM_VIDEO = "STREAM_VIDEO"
+    CLOUDFLARE_REALTIMEKIT = "CLOUDFLARE_REALTIMEKIT"
+
+
+class ErrorCode(StrEnum):
+    """`extensions.code` values fixed by the contract."""
+
+    NOT_FOUND = "NOT_FOUND"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    RATE_LIMITED = "RATE_LIMITED"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    INTERNAL = "INTERNAL"
+
+
+class GatewayError(Exception):
+    """A failure with a client-safe message and a contract error code."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        provider: Provider | None = None,
+        upstream_status: int | None = None,
+        retry_after: float | None = None,
+        field: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.code = code
+        self.message = message
+        self.provider = provider
+        self.upstream_status = upstream_status
+        self.retry_after = retry_after
+        self.field = field
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The GraphQL `extensions` object for this error."""
+        ext: dict[str, Any] = {"code": self.code.value}
+        if self.provider is not None:
+            ext["provider"] = self.provider.value
+        if self.upstream_status is not None:
+            ext["upstreamStatus"] = self.upstream_status
+        if self.retry_after is not None:
+            ext["retryAfterSeconds"] = math.ceil(self.retry_after)
+        if self.field is not None:
+            ext["field"] = self.field
+        if self.reason is not None:
+            ext["upstreamReason"] = self.reason
+        return ext
+
+    def __repr__(self) -> str:
+        return f"GatewayError({self.code.value}, {self.message!r})"
+
+
+def bad_input(message: str, *, field: str | None = None) -> GatewayError:
+    """A client mistake: wrong argument, bad id or cursor, value out of range."""
+    return GatewayError(ErrorCode.BAD_USER_INPUT, message, field=field)
+
+
+def not_found(message: str, provider: Provider | None = None) -> GatewayError:
+    """The object does not exist (or is not visible to the caller)."""
+    return GatewayError(ErrorCode.NOT_FOUND, message, provider=provider)

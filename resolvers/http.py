@@ -1,0 +1,243 @@
+"""The shared upstream HTTP layer: one pooled client per upstream, used by every loader.
+
+`UpstreamHttp.send` adds what every upstream call needs and no call site should
+repeat: percent-encoded paths, a per-attempt deadline (httpx's own timeouts do
+not apply to in-process ASGI transports, and a slow upstream must never hang a
+GraphQL request), bounded concurrency, retries of idempotent reads with backoff
+that honours `Retry-After`, and the mapping of failures to contract error codes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
+
+from resolvers.errors import ErrorCode, GatewayError, Provider
+
+__all__ = [
+    "ErrorParser",
+    "RetryPolicy",
+    "UpstreamHttp",
+    "error_from_status",
+    "path_of",
+    "retry_after_seconds",
+]
+
+_STATUS_CODES: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_USER_INPUT,
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    408: ErrorCode.UPSTREAM_TIMEOUT,
+    409: ErrorCode.BAD_USER_INPUT,
+    413: ErrorCode.BAD_USER_INPUT,
+    429: ErrorCode.RATE_LIMITED,
+    504: ErrorCode.UPSTREAM_TIMEOUT,
+}
+
+_LABELS: dict[Provider, str] = {
+    Provider.GOOGLE_MEET: "Google Meet",
+    Provider.VERTEX_AI_SEARCH: "Vertex AI Search",
+    Provider.STREAM_VIDEO: "Stream Video",
+    Provider.CLOUDFLARE_REALTIMEKIT: "Cloudflare RealtimeKit",
+}
+
+
+def path_of(*segments: str) -> str:
+    """Join path segments, percent-encoding each so no input can add a segment or a query."""
+    return "/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """`Retry-After` as seconds (delta-seconds or an HTTP-date), if present and sane."""
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    raw = raw.split(",")[0].strip()
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def error_from_status(
+    provider: Provider,
+    status: int,
+    *,
+    reason: str | None = None,
+    retry_after: float | None = None,
+) -> GatewayError:
+    """A client-safe error for an upstream HTTP failure. Upstream messages are not copied."""
+    code = _STATUS_CODES.get(status)
+    if code is None:
+        code = ErrorCode.UPSTREAM_UNAVAILABLE if status >= 500 else ErrorCode.BAD_USER_INPUT
+    label = _LABELS[provider]
+    detail = f" ({reason})" if reason else ""
+    messages = {
+        ErrorCode.NOT_FOUND: f"{label} has no such object{detail}",
+        ErrorCode.UNAUTHENTICATED: f"{label} rejected the credentials{detail}",
+        ErrorCode.FORBIDDEN: f"{label} denied access{detail}",
+        ErrorCode.RATE_LIMITED: f"{label} is rate limiting requests; try again later",
+        ErrorCode.UPSTREAM_TIMEOUT: f"{label} did not answer in time",
+        ErrorCode.UPSTREAM_UNAVAILABLE: f"{label} is unavailable (HTTP {status})",
+        ErrorCode.BAD_USER_INPUT: f"{label} rejected the request{detail}",
+    }
+    return GatewayError(
+        code,
+        messages.get(code, f"{label} failed (HTTP {status})"),
+        provider=provider,
+        upstream_status=status,
+        retry_after=retry_after,
+        reason=reason,
+    )
+
+
+ErrorParser = Callable[[httpx.Response], GatewayError]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to retry an idempotent read.
+
+    Waits are short on purpose: a GraphQL caller is waiting. A `Retry-After`
+    longer than `max_retry_after` is not waited out; the caller gets
+    RATE_LIMITED with `retryAfterSeconds` instead.
+    """
+
+    attempts: int = 3
+    base_delay: float = 0.1
+    max_delay: float = 1.0
+    multiplier: float = 2.0
+    max_retry_after: float = 2.0
+    retry_statuses: frozenset[int] = field(default_factory=lambda: frozenset({429, 503}))
+
+
+class UpstreamHttp:
+    """One upstream: its pooled `httpx.AsyncClient`, error parser and policies."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        client: httpx.AsyncClient,
+        *,
+        parse_error: ErrorParser,
+        policy: RetryPolicy,
+        timeout: float,
+        concurrency: int,
+    ) -> None:
+        self.provider = provider
+        self.client = client
+        self._parse_error = parse_error
+        self._policy = policy
+        self._timeout = timeout
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        idempotent: bool = True,
+    ) -> httpx.Response:
+        """Send one request (retrying idempotent ones) and return a 2xx response."""
+        attempts = self._policy.attempts if idempotent else 1
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(attempts),
+            retry=retry_if_exception(self._retryable),
+            wait=self._wait,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._once(method, path, params, headers, json)
+        raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    async def _once(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        json: Any,
+    ) -> httpx.Response:
+        try:
+            async with self._slots, asyncio.timeout(self._timeout):
+                response = await self.client.request(
+                    method, path, params=params, headers=headers, json=json
+                )
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise error_from_status(self.provider, 504) from exc
+        except httpx.HTTPError as exc:
+            raise GatewayError(
+                ErrorCode.UPSTREAM_UNAVAILABLE,
+                f"{_LABELS[self.provider]} could not be reached",
+                provider=self.provider,
+            ) from exc
+        if response.is_success:
+            return response
+        raise self._parse_error(response)
+
+    def _retryable(self, exc: BaseException) -> bool:
+        if not isinstance(exc, GatewayError) or exc.upstream_status is None:
+            return False
+        if exc.upstream_status not in self._policy.retry_statuses:
+            return False
+        return exc.retry_after is None or exc.retry_after <= self._policy.max_retry_after
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, GatewayError) and exc.retry_after is not None:
+            return exc.retry_after
+        delay = self._policy.base_delay * self._policy.multiplier ** (state.attempt_number - 1)
+        return float(min(self._policy.max_delay, delay))
+
+
+def json_body(response: httpx.Response, provider: Provider) -> Any:
+    """The decoded JSON body, or UPSTREAM_UNAVAILABLE for a malformed one."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise GatewayError(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            f"{_LABELS[provider]} sent a malformed response",
+            provider=provider,
+            upstream_status=response.status_code,
+        ) from exc
+
+
+__all__ += ["json_body"]
+
+
+def status_error_parser(provider: Provider) -> ErrorParser:
+    """Map by HTTP status only (plus `Retry-After`); for upstreams with no richer body."""
+
+    def parse(response: httpx.Response) -> GatewayError:
+        return error_from_status(
+            provider, response.status_code, retry_after=retry_after_seconds(response.headers)
+        )
+
+    return parse
+
+
+__all__ += ["status_error_parser"]

@@ -1,0 +1,152 @@
+"""One Relay connection builder over every upstream's paging.
+
+Each upstream gets an adapter that answers "give me `n` items after (or before) a
+position" — `PagedSource`. `paginate` validates the Relay arguments, decodes
+signed cursors into adapter positions, asks the adapter, and encodes the answer
+back into edges with an exact `pageInfo`.
+
+Exactness comes from peeking one item past the requested window, so
+`hasNextPage: true` always means at least one more edge exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from resolvers.cursors import CursorCodec
+from resolvers.errors import bad_input
+
+__all__ = [
+    "ConnectionArgs",
+    "ConnectionSlice",
+    "PageWindow",
+    "PagedSource",
+    "paginate",
+]
+
+T = TypeVar("T")
+Position = Any  # JSON-serialisable adapter position, opaque to the builder
+
+
+@dataclass(frozen=True)
+class PageWindow(Generic[T]):
+    """What an adapter found: items with their positions, in connection order."""
+
+    items: list[tuple[Position, T]]
+    has_next: bool
+    has_previous: bool
+    total: int | None = None
+
+
+class PagedSource(Protocol[T]):
+    """An upstream listing seen as a sequence that can be read from a position."""
+
+    async def forward(self, after: Position | None, first: int) -> PageWindow[T]: ...
+
+    async def backward(self, before: Position | None, last: int) -> PageWindow[T]: ...
+
+
+@dataclass(frozen=True)
+class ConnectionArgs:
+    """The Relay arguments of one connection field."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass
+class ConnectionSlice(Generic[T]):
+    """Edges and page info, ready for the GraphQL connection type."""
+
+    edges: list[tuple[str, T]] = field(default_factory=list)
+    has_next_page: bool = False
+    has_previous_page: bool = False
+    total_count: int | None = None
+
+    @property
+    def start_cursor(self) -> str | None:
+        return self.edges[0][0] if self.edges else None
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.edges[-1][0] if self.edges else None
+
+
+def _check_count(name: str, value: int | None, maximum: int) -> None:
+    if value is None:
+        return
+    if value < 0:
+        raise bad_input(f"`{name}` must be between 0 and {maximum}, got {value}", field=name)
+    if value > maximum:
+        raise bad_input(
+            f"`{name}` must be between 0 and {maximum} (the maximum page size), got {value}",
+            field=name,
+        )
+
+
+async def paginate(
+    source: PagedSource[T],
+    args: ConnectionArgs,
+    *,
+    scope: str,
+    codec: CursorCodec,
+    max_page_size: int,
+    default_page_size: int,
+) -> ConnectionSlice[T]:
+    """Run one Relay connection request against `source`."""
+    _check_count("first", args.first, max_page_size)
+    _check_count("last", args.last, max_page_size)
+    if args.first is not None and args.last is not None:
+        raise bad_input("Pass either `first` or `last`, not both", field="last")
+    if args.after is not None and args.before is not None:
+        raise bad_input("Pass either `after` or `before`, not both", field="before")
+    if args.before is not None and args.first is not None:
+        raise bad_input("`before` pages backwards: pair it with `last`", field="before")
+    if args.after is not None and args.last is not None:
+        raise bad_input("`after` pages forwards: pair it with `first`", field="after")
+
+    backwards = args.last is not None or args.before is not None
+    if backwards:
+        before = (
+            None if args.before is None else codec.decode(scope, args.before, argument="before")
+        )
+        count = args.last if args.last is not None else default_page_size
+        window = await source.backward(before, count)
+    else:
+        after = None if args.after is None else codec.decode(scope, args.after, argument="after")
+        count = args.first if args.first is not None else default_page_size
+        window = await source.forward(after, count)
+
+    return ConnectionSlice(
+        edges=[(codec.encode(scope, position), item) for position, item in window.items],
+        has_next_page=window.has_next,
+        has_previous_page=window.has_previous,
+        total_count=window.total,
+    )
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The request's paging configuration: cursor codec and page-size limits."""
+
+    codec: CursorCodec
+    max_page_size: int
+    default_page_size: int
+
+    async def run(
+        self, source: PagedSource[T], args: ConnectionArgs, scope: str
+    ) -> ConnectionSlice[T]:
+        return await paginate(
+            source,
+            args,
+            scope=scope,
+            codec=self.codec,
+            max_page_size=self.max_page_size,
+            default_page_size=self.default_page_size,
+        )
+
+
+__all__ += ["Paging"]

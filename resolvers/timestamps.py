@@ -1,0 +1,113 @@
+"""`Instant`: a UTC point in time with nanosecond precision.
+
+Python's `datetime` stops at microseconds, but Google timestamps carry up to nine
+fractional digits and Stream's v2 surface sends integer nanoseconds. Every wire
+model parses times into `Instant` so nothing is lost between upstream and client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+__all__ = ["Instant"]
+
+_NS_PER_S = 1_000_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_RFC3339 = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})"
+    r"(?:\.(?P<frac>\d{1,9}))?(?P<tz>[Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Instant:
+    """Nanoseconds since the Unix epoch, UTC."""
+
+    ns: int
+
+    @classmethod
+    def parse(cls, text: str) -> Instant:
+        """Parse RFC 3339 with 0-9 fractional digits and any offset; ValueError if not."""
+        match = _RFC3339.match(text.strip())
+        if match is None:
+            raise ValueError(f"not an RFC 3339 timestamp: {text[:64]!r}")
+        tz = match["tz"].upper()
+        base = datetime.fromisoformat(
+            f"{match['date']}T{match['time']}{'+00:00' if tz == 'Z' else tz}"
+        )
+        frac = (match["frac"] or "").ljust(9, "0")
+        return cls(_seconds_ns(base) + int(frac or "0"))
+
+    @classmethod
+    def from_datetime(cls, value: datetime) -> Instant:
+        """From an aware datetime (naive values are taken as UTC)."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        whole = value.replace(microsecond=0)
+        return cls(_seconds_ns(whole) + value.microsecond * 1000)
+
+    @classmethod
+    def from_unix_ns(cls, value: int) -> Instant:
+        return cls(int(value))
+
+    @classmethod
+    def coerce(cls, value: Any) -> Instant:
+        """Accept an Instant, an RFC 3339 string, a datetime or integer nanoseconds."""
+        if isinstance(value, Instant):
+            return value
+        if isinstance(value, str):
+            return cls.parse(value)
+        if isinstance(value, datetime):
+            return cls.from_datetime(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls.from_unix_ns(value)
+        if isinstance(value, float):
+            return cls.from_unix_ns(round(value))
+        raise ValueError(f"cannot read a timestamp from {type(value).__name__}")
+
+    def isoformat(self) -> str:
+        """RFC 3339, always `Z`, with the shortest of 0, 3, 6 or 9 fractional digits."""
+        seconds, frac = divmod(self.ns, _NS_PER_S)
+        base = (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+        if frac == 0:
+            return f"{base}Z"
+        digits = f"{frac:09d}"
+        for width in (3, 6, 9):
+            if digits[width:].strip("0") == "":
+                return f"{base}.{digits[:width]}Z"
+        return f"{base}.{digits}Z"  # pragma: no cover - loop always returns at width 9
+
+    def to_datetime(self) -> datetime:
+        """Microsecond-truncated datetime, for arithmetic and comparisons with stdlib values."""
+        return _EPOCH + timedelta(microseconds=self.ns // 1000)
+
+    def seconds_until(self, later: Instant) -> float:
+        return (later.ns - self.ns) / _NS_PER_S
+
+    def plus_seconds(self, seconds: float) -> Instant:
+        return Instant(self.ns + round(seconds * _NS_PER_S))
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.coerce,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda value: value.isoformat()
+            ),
+        )
+
+
+def _seconds_ns(value: datetime) -> int:
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * _NS_PER_S

@@ -1,0 +1,9 @@
+"""GraphQL types for the calls domain (placeholder until implemented)."""
+
+from __future__ import annotations
+
+__all__ = ["MUTATIONS", "QUERIES", "TYPES"]
+
+QUERIES: list[type] = []
+MUTATIONS: list[type] = []
+TYPES: list[type] = []
