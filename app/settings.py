@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     # Upstream HTTP behaviour.
     connect_timeout: float = Field(default=3.0, gt=0)
     read_timeout: float = Field(default=15.0, gt=0)
-    upstream_concurrency: int = Field(default=32, ge=1)
+    # Per upstream: high enough that one nesting level of a query runs as one round.
+    upstream_concurrency: int = Field(default=128, ge=1)
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_base_delay: float = Field(default=0.1, ge=0)
     retry_max_delay: float = Field(default=1.0, ge=0)

@@ -1,0 +1,109 @@
+"""The Meet REST v2 client: one method per call the gateway makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.google import google_auth_headers
+from resolvers.http import UpstreamHttp, json_body, path_of
+from resolvers.meet import models
+from resolvers.meet.names import segments
+from resolvers.pagers import TokenPage
+
+__all__ = ["LISTINGS", "Listing", "MeetClient"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One Meet list method: its collection segment, response field, model and max page size."""
+
+    collection: str
+    field: str
+    model: type[BaseModel]
+    max_page_size: int
+    with_total: bool = False
+
+
+LISTINGS: dict[str, Listing] = {
+    "conferenceRecords": Listing(
+        "conferenceRecords", "conferenceRecords", models.ConferenceRecord, 100
+    ),
+    "participants": Listing(
+        "participants", "participants", models.Participant, 250, with_total=True
+    ),
+    "participantSessions": Listing(
+        "participantSessions", "participantSessions", models.ParticipantSession, 250
+    ),
+    "recordings": Listing("recordings", "recordings", models.Recording, 100),
+    "transcripts": Listing("transcripts", "transcripts", models.Transcript, 100),
+    "entries": Listing("entries", "transcriptEntries", models.TranscriptEntry, 100),
+}
+
+
+class MeetClient:
+    """Meet calls for one caller (the caller's bearer token is forwarded when no static one)."""
+
+    def __init__(
+        self, http: UpstreamHttp, static_token: str | None, caller_auth: str | None
+    ) -> None:
+        self._http = http
+        self._static = static_token
+        self._caller = caller_auth
+
+    def _headers(self) -> dict[str, str]:
+        return google_auth_headers(Provider.GOOGLE_MEET, self._static, self._caller)
+
+    async def get(self, name: str, model: type[M]) -> M:
+        response = await self._http.send(
+            "GET", path_of("v2", *segments(name)), headers=self._headers()
+        )
+        return _parse(model, json_body(response, Provider.GOOGLE_MEET))
+
+    async def list(
+        self, listing: Listing, parent: str | None, filter_: str, size: int, token: str | None
+    ) -> TokenPage[Any]:
+        parts = ["v2", *(segments(parent) if parent else []), listing.collection]
+        params: dict[str, str] = {"pageSize": str(size)}
+        if token:
+            params["pageToken"] = token
+        if filter_:
+            params["filter"] = filter_
+        if listing.with_total:
+            # totalSize only comes back when asked for through the field mask.
+            params["fields"] = f"{listing.field},nextPageToken,totalSize"
+        response = await self._http.send(
+            "GET", path_of(*parts), params=params, headers=self._headers()
+        )
+        body = json_body(response, Provider.GOOGLE_MEET)
+        if not isinstance(body, dict):
+            raise _malformed()
+        raw_items = body.get(listing.field) or []
+        if not isinstance(raw_items, list):
+            raise _malformed()
+        total = body.get("totalSize")
+        return TokenPage(
+            items=[_parse(listing.model, item) for item in raw_items],
+            next_token=body.get("nextPageToken") or None,
+            total=total if isinstance(total, int) else (0 if listing.with_total else None),
+        )
+
+
+def _parse(model: type[M], raw: Any) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValueError as exc:
+        raise _malformed() from exc
+
+
+def _malformed() -> GatewayError:
+    return GatewayError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        "Google Meet sent a response the gateway could not read",
+        provider=Provider.GOOGLE_MEET,
+    )

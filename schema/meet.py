@@ -1,9 +1,0 @@
-"""GraphQL types for Google Meet (placeholder)."""
-
-from __future__ import annotations
-
-__all__ = ["MUTATIONS", "QUERIES", "TYPES"]
-
-QUERIES: list[type] = []
-MUTATIONS: list[type] = []
-TYPES: list[type] = []

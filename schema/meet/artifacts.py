@@ -1,0 +1,177 @@
+"""Recordings, transcripts and transcript entries of a conference."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.meet import models
+from resolvers.meet.names import check_name
+from resolvers.timestamps import Instant
+from schema.context import Info
+from schema.meet.common import key_from_reference, meet_connection
+from schema.meet.participants import Participant, load_participant
+from schema.relay import Connection, Node, encode_global_id, register_node
+
+__all__ = ["Recording", "Transcript", "TranscriptEntry"]
+
+
+@strawberry.type(description="Where a recording's MP4 lives in Google Drive.")
+class DriveDestination:
+    file: str | None = strawberry.field(description="The Drive file id.")
+    export_uri: str | None = strawberry.field(description="A link to view it in Drive.")
+
+
+@strawberry.type(description="Where a transcript's document lives in Google Docs.")
+class DocsDestination:
+    document: str | None = strawberry.field(description="The Docs document id.")
+    export_uri: str | None = strawberry.field(description="A link to view it in Docs.")
+
+
+@strawberry.federation.type(
+    keys=["id", "name"], description="A recording made during a conference."
+)
+class Recording(Node):
+    name: str = strawberry.field(description="`conferenceRecords/{id}/recordings/{id}`.")
+    state: str | None = strawberry.field(description="STARTED, ENDED or FILE_GENERATED.")
+    start_time: Instant | None = strawberry.field(description="When recording started.")
+    end_time: Instant | None = strawberry.field(description="When recording ended.")
+    drive_destination: DriveDestination | None = strawberry.field(
+        description="The file, once generated (null before FILE_GENERATED)."
+    )
+
+    @classmethod
+    def from_wire(cls, wire: models.Recording) -> Recording:
+        drive = wire.drive_destination
+        return cls(
+            id=encode_global_id("Recording", wire.name),
+            name=wire.name,
+            state=wire.state,
+            start_time=wire.start_time,
+            end_time=wire.end_time,
+            drive_destination=DriveDestination(file=drive.file, export_uri=drive.export_uri)
+            if drive
+            else None,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> Recording | None:
+        key = key_from_reference("Recording", id, name)
+        return await _recording_node(info, key) if key else None
+
+
+@strawberry.federation.type(
+    keys=["id", "name"], description="A transcript generated from a conference."
+)
+class Transcript(Node):
+    name: str = strawberry.field(description="`conferenceRecords/{id}/transcripts/{id}`.")
+    state: str | None = strawberry.field(description="STARTED, ENDED or FILE_GENERATED.")
+    start_time: Instant | None = strawberry.field(description="When transcription started.")
+    end_time: Instant | None = strawberry.field(description="When transcription ended.")
+    docs_destination: DocsDestination | None = strawberry.field(
+        description="The document, once generated (null before FILE_GENERATED)."
+    )
+
+    @classmethod
+    def from_wire(cls, wire: models.Transcript) -> Transcript:
+        docs = wire.docs_destination
+        return cls(
+            id=encode_global_id("Transcript", wire.name),
+            name=wire.name,
+            state=wire.state,
+            start_time=wire.start_time,
+            end_time=wire.end_time,
+            docs_destination=DocsDestination(document=docs.document, export_uri=docs.export_uri)
+            if docs
+            else None,
+        )
+
+    @strawberry.field(description="What was said, in order.")
+    async def entries(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[TranscriptEntry]:
+        return await meet_connection(
+            info,
+            listing="entries",
+            parent=self.name,
+            filter_="",
+            first=first,
+            after=after,
+            to_node=TranscriptEntry.from_wire,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> Transcript | None:
+        key = key_from_reference("Transcript", id, name)
+        return await _transcript_node(info, key) if key else None
+
+
+@strawberry.federation.type(keys=["id", "name"], description="One speaker's turn in a transcript.")
+class TranscriptEntry(Node):
+    name: str = strawberry.field(description="`…/transcripts/{id}/entries/{id}`.")
+    text: str | None = strawberry.field(description="What was said.")
+    language_code: str | None = strawberry.field(description="BCP-47, e.g. en-US.")
+    start_time: Instant | None = strawberry.field(description="When the speech started.")
+    end_time: Instant | None = strawberry.field(description="When the speech ended.")
+    participant_name: strawberry.Private[str | None]
+
+    @classmethod
+    def from_wire(cls, wire: models.TranscriptEntry) -> TranscriptEntry:
+        return cls(
+            id=encode_global_id("TranscriptEntry", wire.name),
+            name=wire.name,
+            text=wire.text,
+            language_code=wire.language_code,
+            start_time=wire.start_time,
+            end_time=wire.end_time,
+            participant_name=wire.participant,
+        )
+
+    @strawberry.field(description="Who spoke (loaded once per distinct speaker).")
+    async def participant(self, info: Info) -> Participant | None:
+        if not self.participant_name:
+            return None
+        return await load_participant(info, self.participant_name)
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> TranscriptEntry | None:
+        key = key_from_reference("TranscriptEntry", id, name)
+        return await _entry_node(info, key) if key else None
+
+
+async def _recording_node(info: Info, key: str) -> Recording | None:
+    wire = await info.context.loaders.meet.recordings.load(check_name("recording", key, field="id"))
+    return Recording.from_wire(wire) if wire else None
+
+
+async def _transcript_node(info: Info, key: str) -> Transcript | None:
+    wire = await info.context.loaders.meet.transcripts.load(
+        check_name("transcript", key, field="id")
+    )
+    return Transcript.from_wire(wire) if wire else None
+
+
+async def _entry_node(info: Info, key: str) -> TranscriptEntry | None:
+    wire = await info.context.loaders.meet.transcript_entries.load(
+        check_name("transcript entry", key, field="id")
+    )
+    return TranscriptEntry.from_wire(wire) if wire else None
+
+
+register_node("Recording", _recording_node)
+register_node("Transcript", _transcript_node)
+register_node("TranscriptEntry", _entry_node)

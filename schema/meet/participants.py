@@ -1,0 +1,217 @@
+"""Participants, their user union, and participant sessions (Meet's attendance)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.errors import Provider
+from resolvers.meet import models
+from resolvers.meet.filters import live_filter
+from resolvers.meet.names import check_name
+from resolvers.timestamps import Instant
+from schema.context import Info
+from schema.interfaces import Attendance, duration_between
+from schema.meet.common import key_from_reference, meet_connection
+from schema.meet.records import ConferenceRecord, load_conference_record
+from schema.relay import Connection, Node, encode_global_id, register_node
+
+__all__ = [
+    "MeetUser",
+    "Participant",
+    "ParticipantFilter",
+    "ParticipantSession",
+    "ParticipantSessionFilter",
+    "participant_filter",
+]
+
+
+@strawberry.type(description="A signed-in Google user.")
+class SignedinUser:
+    user: str | None = strawberry.field(description="`users/{user}`, usable with the People API.")
+    display_name: str | None = strawberry.field(description="First and last name.")
+
+
+@strawberry.type(description="Someone who joined without signing in.")
+class AnonymousUser:
+    display_name: str | None = strawberry.field(description="The name they typed.")
+
+
+@strawberry.type(description="Someone who dialled in by phone.")
+class PhoneUser:
+    display_name: str | None = strawberry.field(description="Partially redacted phone number.")
+
+
+MeetUser = Annotated[
+    SignedinUser | AnonymousUser | PhoneUser,
+    strawberry.union("MeetUser", description="Who a Meet participant is."),
+]
+
+
+@strawberry.input(description="Narrows a conference's participants.")
+class ParticipantFilter:
+    live: bool | None = strawberry.field(
+        default=None, description="true: still in the conference; false: left for good."
+    )
+
+
+@strawberry.input(description="Narrows a participant's sessions.")
+class ParticipantSessionFilter:
+    live: bool | None = strawberry.field(
+        default=None, description="true: the session is still going on; false: it ended."
+    )
+
+
+def participant_filter(flt: ParticipantFilter | None) -> str:
+    if flt is None or flt.live is None:
+        return ""
+    return live_filter("latest_end_time", live=flt.live)
+
+
+def _user(wire: models.Participant) -> SignedinUser | AnonymousUser | PhoneUser | None:
+    if wire.signedin_user:
+        return SignedinUser(
+            user=wire.signedin_user.user, display_name=wire.signedin_user.display_name
+        )
+    if wire.anonymous_user:
+        return AnonymousUser(display_name=wire.anonymous_user.display_name)
+    if wire.phone_user:
+        return PhoneUser(display_name=wire.phone_user.display_name)
+    return None
+
+
+@strawberry.federation.type(
+    keys=["id", "name"], description="Someone who attended or is attending a conference."
+)
+class Participant(Node):
+    name: str = strawberry.field(description="`conferenceRecords/{id}/participants/{id}`.")
+    display_name: str | None = strawberry.field(description="Name shown in the meeting.")
+    user: MeetUser | None = strawberry.field(description="Signed-in, anonymous or phone user.")
+    earliest_start_time: Instant | None = strawberry.field(description="First join.")
+    latest_end_time: Instant | None = strawberry.field(
+        description="Last leave; null while still in an active conference."
+    )
+    is_live: bool = strawberry.field(description="Still in the conference.")
+    user_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_wire(cls, wire: models.Participant) -> Participant:
+        return cls(
+            id=encode_global_id("Participant", wire.name),
+            name=wire.name,
+            display_name=wire.display_name,
+            user=_user(wire),
+            earliest_start_time=wire.earliest_start_time,
+            latest_end_time=wire.latest_end_time,
+            is_live=wire.latest_end_time is None,
+            user_id=wire.signedin_user.user if wire.signedin_user else None,
+        )
+
+    @strawberry.field(description="The conference this participant attended.")
+    async def conference_record(self, info: Info) -> ConferenceRecord:
+        found = await load_conference_record(info, "/".join(self.name.split("/")[:2]))
+        if found is None:
+            raise RuntimeError("participant without its conference record")
+        return found
+
+    @strawberry.field(description="Each join-to-leave stay, most recent first.")
+    async def sessions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: ParticipantSessionFilter | None = None,
+    ) -> Connection[ParticipantSession]:
+        filter_ = (
+            ""
+            if filter is None or filter.live is None
+            else live_filter("end_time", live=filter.live)
+        )
+        return await meet_connection(
+            info,
+            listing="participantSessions",
+            parent=self.name,
+            filter_=filter_,
+            first=first,
+            after=after,
+            to_node=ParticipantSession.from_wire,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> Participant | None:
+        key = key_from_reference("Participant", id, name)
+        return await load_participant(info, key) if key else None
+
+
+@strawberry.federation.type(
+    keys=["id", "name"], description="One stay of one participant, from a join to its leave (Meet)."
+)
+class ParticipantSession(Attendance):
+    name: str = strawberry.field(description="`…/participants/{id}/participantSessions/{id}`.")
+    participant_name: strawberry.Private[str]
+
+    @classmethod
+    def from_wire(cls, wire: models.ParticipantSession) -> ParticipantSession:
+        return cls(
+            id=encode_global_id("ParticipantSession", wire.name),
+            provider=Provider.GOOGLE_MEET,
+            display_name=None,
+            user_id=None,
+            join_time=wire.start_time,
+            leave_time=wire.end_time,
+            duration_seconds=duration_between(wire.start_time, wire.end_time),
+            name=wire.name,
+            participant_name=wire.participant,
+        )
+
+    # A resolver replaces the interface's plain attribute: the name lives on the participant.
+    @strawberry.field(description="The participant's display name.")  # type: ignore[misc]
+    async def display_name(self, info: Info) -> str | None:
+        participant = await load_participant(info, self.participant_name)
+        return participant.display_name if participant else None
+
+    @strawberry.field(  # type: ignore[misc]
+        description="`users/{id}` for signed-in users; null for anonymous and phone."
+    )
+    async def user_id(self, info: Info) -> str | None:
+        participant = await load_participant(info, self.participant_name)
+        return participant.user_id if participant else None
+
+    @strawberry.field(description="Whose session this is.")
+    async def participant(self, info: Info) -> Participant:
+        found = await load_participant(info, self.participant_name)
+        if found is None:
+            raise RuntimeError("participant session without its participant")
+        return found
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> ParticipantSession | None:
+        key = key_from_reference("ParticipantSession", id, name)
+        return await _session_node(info, key) if key else None
+
+
+async def load_participant(info: Info, name: str) -> Participant | None:
+    wire = await info.context.loaders.meet.participants.load(check_name("participant", name))
+    return Participant.from_wire(wire) if wire else None
+
+
+async def _session_node(info: Info, key: str) -> ParticipantSession | None:
+    wire = await info.context.loaders.meet.participant_sessions.load(
+        check_name("participant session", key, field="id")
+    )
+    return ParticipantSession.from_wire(wire) if wire else None
+
+
+register_node("Participant", load_participant)
+register_node("ParticipantSession", _session_node)

@@ -1,0 +1,196 @@
+"""Conference records and spaces."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers.errors import Provider
+from resolvers.meet import models
+from resolvers.meet.filters import quote
+from resolvers.meet.names import check_name
+from resolvers.timestamps import Instant
+from schema.context import Info
+from schema.interfaces import Session, duration_between
+from schema.meet.common import key_from_reference, meet_connection
+from schema.relay import Connection, Node, encode_global_id, register_node
+
+if TYPE_CHECKING:
+    from schema.meet.artifacts import Recording, Transcript
+    from schema.meet.participants import Participant, ParticipantFilter
+
+__all__ = ["ConferenceRecord", "Space"]
+
+_PARTICIPANTS = "schema.meet.participants"
+_ARTIFACTS = "schema.meet.artifacts"
+
+
+@strawberry.federation.type(
+    keys=["id", "name"], description="A single instance of a meeting held in a space (Google Meet)."
+)
+class ConferenceRecord(Session):
+    name: str = strawberry.field(description="Resource name, `conferenceRecords/{id}`.")
+    expire_time: Instant | None = strawberry.field(
+        description="When Meet deletes the record: 30 days after the conference ends."
+    )
+    space_name: strawberry.Private[str | None]
+
+    @classmethod
+    def from_wire(cls, wire: models.ConferenceRecord) -> ConferenceRecord:
+        return cls(
+            id=encode_global_id("ConferenceRecord", wire.name),
+            provider=Provider.GOOGLE_MEET,
+            start_time=wire.start_time,
+            end_time=wire.end_time,
+            duration_seconds=duration_between(wire.start_time, wire.end_time),
+            is_live=wire.end_time is None,
+            name=wire.name,
+            expire_time=wire.expire_time,
+            space_name=wire.space,
+        )
+
+    @strawberry.field(description="The space the conference was held in.")
+    async def space(self, info: Info) -> Space | None:
+        if not self.space_name:
+            return None
+        wire = await info.context.loaders.meet.spaces.load(self.space_name)
+        return Space.from_wire(wire) if wire else None
+
+    @strawberry.field(description="Everyone who joined, most recent joiner first.")
+    async def participants(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[ParticipantFilter, strawberry.lazy(_PARTICIPANTS)] | None = None,
+    ) -> Connection[Annotated[Participant, strawberry.lazy(_PARTICIPANTS)]]:
+        from schema.meet.participants import Participant, participant_filter  # noqa: PLC0415 - circular type graph
+
+        return await meet_connection(
+            info,
+            listing="participants",
+            parent=self.name,
+            filter_=participant_filter(filter),
+            first=first,
+            after=after,
+            to_node=Participant.from_wire,
+        )
+
+    @strawberry.field(description="Recordings, in start order.")
+    async def recordings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Recording, strawberry.lazy(_ARTIFACTS)]]:
+        from schema.meet.artifacts import Recording  # noqa: PLC0415 - circular type graph
+
+        return await meet_connection(
+            info,
+            listing="recordings",
+            parent=self.name,
+            filter_="",
+            first=first,
+            after=after,
+            to_node=Recording.from_wire,
+        )
+
+    @strawberry.field(description="Transcripts, in start order.")
+    async def transcripts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Transcript, strawberry.lazy(_ARTIFACTS)]]:
+        from schema.meet.artifacts import Transcript  # noqa: PLC0415 - circular type graph
+
+        return await meet_connection(
+            info,
+            listing="transcripts",
+            parent=self.name,
+            filter_="",
+            first=first,
+            after=after,
+            to_node=Transcript.from_wire,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> ConferenceRecord | None:
+        key = key_from_reference("ConferenceRecord", id, name)
+        return await load_conference_record(info, key) if key else None
+
+
+@strawberry.federation.type(
+    keys=["id", "name"], description="A virtual place where conferences are held (Google Meet)."
+)
+class Space(Node):
+    name: str = strawberry.field(description="Resource name, `spaces/{id}`.")
+    meeting_uri: str | None = strawberry.field(description="The URI people use to join.")
+    meeting_code: str | None = strawberry.field(description="Typeable code, e.g. abc-mnop-xyz.")
+    access_type: str | None = strawberry.field(description="OPEN, TRUSTED or RESTRICTED.")
+    entry_point_access: str | None = strawberry.field(description="ALL or CREATOR_APP_ONLY.")
+    active_conference_name: strawberry.Private[str | None]
+
+    @classmethod
+    def from_wire(cls, wire: models.Space) -> Space:
+        config = wire.config
+        active = wire.active_conference
+        return cls(
+            id=encode_global_id("Space", wire.name),
+            name=wire.name,
+            meeting_uri=wire.meeting_uri,
+            meeting_code=wire.meeting_code,
+            access_type=config.access_type if config else None,
+            entry_point_access=config.entry_point_access if config else None,
+            active_conference_name=active.conference_record if active else None,
+        )
+
+    @strawberry.field(description="The conference going on now, if any.")
+    async def active_conference(self, info: Info) -> ConferenceRecord | None:
+        if not self.active_conference_name:
+            return None
+        return await load_conference_record(info, self.active_conference_name)
+
+    @strawberry.field(description="Conferences held in this space, newest first.")
+    async def conference_records(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ConferenceRecord]:
+        filter_ = f"space.name = {quote(self.name)}"
+        return await meet_connection(
+            info,
+            listing="conferenceRecords",
+            parent=None,
+            filter_=filter_,
+            first=first,
+            after=after,
+            to_node=ConferenceRecord.from_wire,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> Space | None:
+        key = key_from_reference("Space", id, name)
+        if not key:
+            return None
+        wire = await info.context.loaders.meet.spaces.load(check_name("space", key))
+        return Space.from_wire(wire) if wire else None
+
+
+async def load_conference_record(info: Info, name: str) -> ConferenceRecord | None:
+    wire = await info.context.loaders.meet.conference_records.load(
+        check_name("conference record", name)
+    )
+    return ConferenceRecord.from_wire(wire) if wire else None
+
+
+async def _space_node(info: Info, key: str) -> Space | None:
+    wire = await info.context.loaders.meet.spaces.load(check_name("space", key, field="id"))
+    return Space.from_wire(wire) if wire else None
+
+
+register_node("ConferenceRecord", load_conference_record)
+register_node("Space", _space_node)
