@@ -1,0 +1,72 @@
+"""Benchmark scenarios: a query, its nesting depth, and how to compute its minimal call count."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app.emulators import EmulatorHub
+from app.emulators.config import DEMO_CREDENTIALS
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    query: str
+    depth: int
+    emulators: tuple[str, ...]
+    minimum: Callable[[EmulatorHub], Awaitable[int]]
+
+
+_GOOGLE = {"Authorization": f"Bearer {DEMO_CREDENTIALS.google_token}"}
+
+
+async def _meet_walk(hub: EmulatorHub, path: str, field: str, size: int) -> list[dict[str, Any]]:
+    transport = httpx.ASGITransport(app=hub["meet"])
+    async with httpx.AsyncClient(transport=transport, base_url="http://meet") as client:
+        response = await client.get(path, params={"pageSize": str(size)}, headers=_GOOGLE)
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json().get(field, [])
+    return items
+
+
+MEET_DASHBOARD = """{
+  conferenceRecords(first: 20) { edges { node {
+    name
+    participants(first: 10) { edges { node { displayName sessions(first: 5) { edges { node { joinTime } } } } } }
+    transcripts { edges { node { entries(first: 50) { edges { node { text participant { displayName } } } } } } }
+  } } }
+}"""
+
+
+async def _meet_dashboard_minimum(hub: EmulatorHub) -> int:
+    records = (await _meet_walk(hub, "/v2/conferenceRecords", "conferenceRecords", 21))[:20]
+    calls = 1
+    for record in records:
+        people = await _meet_walk(hub, f"/v2/{record['name']}/participants", "participants", 11)
+        calls += 2 + min(10, len(people))
+        transcripts = await _meet_walk(hub, f"/v2/{record['name']}/transcripts", "transcripts", 21)
+        speakers: set[str] = set()
+        for transcript in transcripts[:20]:
+            calls += 1
+            entries = await _meet_walk(
+                hub, f"/v2/{transcript['name']}/entries", "transcriptEntries", 50
+            )
+            speakers |= {e["participant"] for e in entries if e.get("participant")}
+        calls += len(speakers - {p["name"] for p in people})
+    hub.log.clear()
+    return calls
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        name="meet dashboard (4 levels)",
+        query=MEET_DASHBOARD,
+        depth=4,
+        emulators=("meet",),
+        minimum=_meet_dashboard_minimum,
+    ),
+]
