@@ -1,0 +1,69 @@
+"""End to end over real sockets: the CLI's processes, real HTTP between gateway and upstreams."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from app.emulators.config import DEMO_CREDENTIALS
+from tests.e2e.processes import free_port, running
+
+pytestmark = pytest.mark.e2e
+
+RECORDS = "{ conferenceRecords(first: 3) { totalCount edges { node { name participants(first: 2) { totalCount nodes { displayName } } } } pageInfo { hasNextPage } } }"
+
+
+def test_demo_serves_graphql_and_prints_the_graphiql_url() -> None:
+    port = free_port()
+    with running(["demo", "--port", str(port)]) as output:
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json={"query": RECORDS}, timeout=30
+        )
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10).json()
+    assert f"http://127.0.0.1:{port}/graphql" in "".join(output)
+    body = response.json()
+    assert "errors" not in body, body
+    assert len(body["data"]["conferenceRecords"]["edges"]) == 3
+    assert body["data"]["conferenceRecords"]["pageInfo"]["hasNextPage"] is True
+    assert set(ready["upstreams"].values()) == {"emulator"}
+
+
+def test_gateway_reaches_separately_served_upstreams_over_http() -> None:
+    upstream_port, gateway_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{upstream_port}"
+    creds = DEMO_CREDENTIALS
+    env = {
+        "SESSIONGRAPH_MEET_URL": base,
+        "SESSIONGRAPH_DISCOVERY_URL": base,
+        "SESSIONGRAPH_STREAM_URL": base,
+        "SESSIONGRAPH_REALTIMEKIT_URL": base,
+        "SESSIONGRAPH_GOOGLE_ACCESS_TOKEN": creds.google_token,
+        "SESSIONGRAPH_STREAM_API_KEY": creds.stream_api_key,
+        "SESSIONGRAPH_STREAM_API_SECRET": creds.stream_api_secret,
+        "SESSIONGRAPH_REALTIMEKIT_ACCOUNT_ID": creds.realtimekit_account_id,
+        "SESSIONGRAPH_REALTIMEKIT_APP_ID": creds.realtimekit_app_id,
+        "SESSIONGRAPH_REALTIMEKIT_API_TOKEN": creds.realtimekit_api_token,
+        "SESSIONGRAPH_API_KEYS": "e2e-key",
+    }
+    with (
+        running(["emulate", "--port", str(upstream_port)]),
+        running(["serve", "--port", str(gateway_port)], env) as output,
+    ):
+        url = f"http://127.0.0.1:{gateway_port}/graphql"
+        denied = httpx.post(url, json={"query": RECORDS}, timeout=30)
+        allowed = httpx.post(
+            url, json={"query": RECORDS}, headers={"X-API-Key": "e2e-key"}, timeout=30
+        )
+        log = httpx.get(f"{base}/_emulator/log", params={"emulator": "meet"}, timeout=10).json()
+        ready = httpx.get(f"http://127.0.0.1:{gateway_port}/readyz", timeout=10).json()
+
+    assert denied.status_code == 401
+    body = allowed.json()
+    assert "errors" not in body, body
+    assert len(body["data"]["conferenceRecords"]["edges"]) == 3
+    assert len(log) == 4  # one records page, three participants pages, over real HTTP
+    assert set(ready["upstreams"].values()) == {"configured"}
+    printed = "".join(output)
+    for secret in (creds.google_token, creds.stream_api_secret, creds.realtimekit_api_token):
+        assert secret not in printed
+        assert secret not in allowed.text
