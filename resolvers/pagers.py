@@ -137,6 +137,7 @@ class _Range(Generic[T]):
     items: list[tuple[int, T]] = field(default_factory=list)
     total: int | None = None
     exhausted: bool = False
+    beyond: bool = False  # the pages read held items past the window
 
 
 class OffsetPager(Generic[T]):
@@ -155,14 +156,17 @@ class OffsetPager(Generic[T]):
 
     async def forward(self, after: Any | None, first: int) -> PageWindow[T]:
         start = 0 if after is None else _offset(after, "after") + 1
-        got = await self._read(start, first + 1)
-        items = got.items[:first]
+        got = await self._read(start, first) if first else _Range[T]()
         if got.total is not None:
-            has_next = start + len(items) < got.total
+            has_next = start + len(got.items) < got.total
+        elif got.beyond or got.exhausted:
+            has_next = got.beyond
         else:
-            has_next = len(got.items) > first
+            # No reported total: peek one item past the window so hasNextPage is exact.
+            peek = await self._read(start + first, 1)
+            has_next = bool(peek.items)
         return PageWindow(
-            items=[({"o": offset}, item) for offset, item in items],
+            items=[({"o": offset}, item) for offset, item in got.items],
             has_next=has_next,
             has_previous=start > 0,
             total=got.total,
@@ -218,6 +222,8 @@ class OffsetPager(Generic[T]):
                 absolute = page_start + index
                 if absolute >= offset and (count is None or absolute < start + count):
                     result.items.append((absolute, item))
+                elif count is not None and absolute >= start + count:
+                    result.beyond = True
             offset = page_start + len(page.items)
             short = len(page.items) < size
             at_total = result.total is not None and offset >= result.total

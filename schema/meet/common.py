@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from resolvers.cursors import scope_of
-from resolvers.errors import not_found
+from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.paging import ConnectionArgs
 from schema.context import Info
 from schema.relay import Connection, decode_global_id
@@ -39,9 +39,17 @@ async def meet_connection(
 
 
 def require(value: T | None, what: str) -> T:
-    """A root field's object, or NOT_FOUND (the field is then null with that error)."""
+    """A root field's object, or NOT_FOUND (the field is then null with that error).
+
+    Loaders turn Meet's 404 into None, so None here means Meet answered 404.
+    """
     if value is None:
-        raise not_found(f"No {what} with this name")
+        raise GatewayError(
+            ErrorCode.NOT_FOUND,
+            f"Google Meet has no {what} with this name",
+            provider=Provider.GOOGLE_MEET,
+            upstream_status=404,
+        )
     return value
 
 
