@@ -22,6 +22,7 @@ __all__ = [
     "ConnectionSlice",
     "PageWindow",
     "PagedSource",
+    "check_count",
     "paginate",
 ]
 
@@ -75,7 +76,7 @@ class ConnectionSlice(Generic[T]):
         return self.edges[-1][0] if self.edges else None
 
 
-def _check_count(name: str, value: int | None, maximum: int) -> None:
+def check_count(name: str, value: int | None, maximum: int) -> None:
     if value is None:
         return
     if value < 0:
@@ -97,8 +98,8 @@ async def paginate(
     default_page_size: int,
 ) -> ConnectionSlice[T]:
     """Run one Relay connection request against `source`."""
-    _check_count("first", args.first, max_page_size)
-    _check_count("last", args.last, max_page_size)
+    check_count("first", args.first, max_page_size)
+    check_count("last", args.last, max_page_size)
     if args.first is not None and args.last is not None:
         raise bad_input("Pass either `first` or `last`, not both", field="last")
     if args.after is not None and args.before is not None:

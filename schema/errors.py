@@ -55,8 +55,9 @@ class ShapeErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [shape_error(error) for error in result.errors]
+        partial = getattr(self.execution_context.context, "partial_errors", None) or []
+        if result is not None and (result.errors or partial):
+            result.errors = [shape_error(error) for error in [*(result.errors or []), *partial]]
         pre = self.execution_context.pre_execution_errors
         if pre:
             self.execution_context.pre_execution_errors = [shape_error(e) for e in pre]
