@@ -1,9 +1,231 @@
-"""GraphQL types for the calls domain (placeholder until implemented)."""
+"""GraphQL types for Stream Video call sessions and their participant sessions."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import strawberry
+
+from resolvers.cursors import scope_of
+from resolvers.errors import Provider as ProviderValue
+from resolvers.errors import not_found
+from resolvers.paging import ConnectionArgs
+from resolvers.stream.client import canonical_json
+from resolvers.stream.filters import (
+    CallSessionFilterInput,
+    ParticipantFilterInput,
+    call_stats_conditions,
+)
+from resolvers.stream.ids import (
+    ParticipantKey,
+    SessionKey,
+    key_text,
+    participant_key_of,
+    session_key,
+    session_key_of,
+)
+from resolvers.stream.models import CallStatsSession, ParticipantRecord
+from resolvers.timestamps import Instant
+from schema.context import Info
+from schema.interfaces import Attendance, Session, duration_between
+from schema.relay import Connection, decode_global_id, encode_global_id, register_node
+
 __all__ = ["MUTATIONS", "QUERIES", "TYPES"]
 
-QUERIES: list[type] = []
+
+@strawberry.input(description="Narrows a call session's participant sessions (done by Stream).")
+class CallParticipantSessionFilter:
+    user_ids: list[str] | None = strawberry.field(
+        default=None, description="Only these users (Stream `user_id` `$in`)."
+    )
+    publisher_types: list[str] | None = strawberry.field(
+        default=None, description="Only these publisher types, e.g. `webrtc`, `rtmp`, `srt`."
+    )
+    live: bool | None = strawberry.field(
+        default=None, description="True: still connected; false: already left."
+    )
+
+    def to_input(self) -> ParticipantFilterInput:
+        return ParticipantFilterInput(
+            user_ids=None if self.user_ids is None else tuple(self.user_ids),
+            publisher_types=None if self.publisher_types is None else tuple(self.publisher_types),
+            live=self.live,
+        )
+
+
+@strawberry.input(description="Narrows `callSessions`.")
+class CallSessionFilter:
+    call_type: str | None = strawberry.field(default=None, description="The call type.")
+    call_id: str | None = strawberry.field(default=None, description="The call id.")
+    live: bool | None = strawberry.field(default=None, description="True: not ended yet.")
+    started_after: Instant | None = strawberry.field(
+        default=None, description="Sessions that started at or after this time."
+    )
+    started_before: Instant | None = strawberry.field(
+        default=None, description="Sessions that started at or before this time."
+    )
+
+    def to_input(self) -> CallSessionFilterInput:
+        return CallSessionFilterInput(
+            call_type=self.call_type,
+            call_id=self.call_id,
+            live=self.live,
+            started_after=self.started_after,
+            started_before=self.started_before,
+        )
+
+
+@strawberry.federation.type(
+    keys=["id"],
+    description="One participant's stay in a Stream call session (call attendance).",
+)
+class CallParticipantSession(Attendance):
+    user_session_id: str = strawberry.field(description="Stream's id of this stay.")
+    publisher_type: str | None = strawberry.field(
+        description="How the participant published: `webrtc`, `rtmp`, `srt`, …"
+    )
+    roles: list[str] = strawberry.field(description="The user's roles in the call.")
+
+    @classmethod
+    def from_wire(cls, record: ParticipantRecord) -> CallParticipantSession:
+        d = record.details
+        key = ParticipantKey(record.session, d.user_id, d.user_session_id)
+        return cls(
+            id=encode_global_id("CallParticipantSession", key_text(key)),
+            provider=ProviderValue.STREAM_VIDEO,
+            display_name=record.display_name,
+            user_id=d.user_id,
+            join_time=d.joined_at,
+            leave_time=d.left_at,
+            duration_seconds=d.duration_in_seconds,
+            user_session_id=d.user_session_id,
+            publisher_type=d.publisher_type,
+            roles=list(d.roles),
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls, info: Info, **representation: Any
+    ) -> CallParticipantSession | None:
+        return await _participant_by_key(info, _global_key(representation, "id"))
+
+
+@strawberry.federation.type(
+    keys=["id", "callType callId sessionId"],
+    description="One session of a Stream Video call, with its attendance.",
+)
+class CallSession(Session):
+    call_type: str = strawberry.field(description="The call type, e.g. `default`.")
+    call_id: str = strawberry.field(description="The call id.")
+    session_id: str = strawberry.field(description="The call session id.")
+    key: strawberry.Private[SessionKey]
+
+    @strawberry.field(description="Participant sessions in the whole call session.")
+    async def total_participant_sessions(self, info: Info) -> int:
+        return (await info.context.loaders.stream.totals(self.key)).participant_sessions
+
+    @strawberry.field(description="Sum of all participants' seconds in the whole call session.")
+    async def total_participant_duration_seconds(self, info: Info) -> float:
+        totals = await info.context.loaders.stream.totals(self.key)
+        return totals.participant_duration_seconds
+
+    @strawberry.field(
+        description="Who attended, in Stream's order (join time). Pages both ways; empty "
+        "90 days after the session ended. `totalCount` is null when a filter is given."
+    )
+    async def participant_sessions(
+        self,
+        info: Info,
+        *,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: CallParticipantSessionFilter | None = None,
+    ) -> Connection[CallParticipantSession]:
+        flt = filter.to_input() if filter else ParticipantFilterInput()
+        source = info.context.loaders.stream.participant_sessions(self.key, flt)
+        scope = scope_of("stream", "participantSessions", key_text(self.key), flt)
+        page = await info.context.paging.run(
+            source, ConnectionArgs(first, after, last, before), scope
+        )
+        return Connection.build(page, CallParticipantSession.from_wire)
+
+    @classmethod
+    def from_wire(cls, wire: CallStatsSession) -> CallSession:
+        start, end = wire.started_at, wire.ended_at
+        return cls(
+            id=encode_global_id("CallSession", key_text(wire.key)),
+            provider=ProviderValue.STREAM_VIDEO,
+            start_time=start,
+            end_time=end,
+            duration_seconds=duration_between(start, end),
+            is_live=end is None,
+            call_type=wire.call_type,
+            call_id=wire.call_id,
+            session_id=wire.call_session_id,
+            key=wire.key,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, **representation: Any) -> CallSession | None:
+        if "id" in representation:
+            key = session_key_of(_global_key(representation, "id"))
+        else:
+            key = session_key(
+                str(representation.get("callType", "")),
+                str(representation.get("callId", "")),
+                str(representation.get("sessionId", "")),
+            )
+        return await _session_by_key(info, key)
+
+
+def _global_key(representation: dict[str, Any], name: str) -> str:
+    _, key = decode_global_id(str(representation.get(name, "")))
+    return key
+
+
+async def _session_by_key(info: Info, key: SessionKey) -> CallSession | None:
+    wire = await info.context.loaders.stream.call_session.load(key)
+    return None if wire is None else CallSession.from_wire(wire)
+
+
+async def _participant_by_key(info: Info, text: str) -> CallParticipantSession | None:
+    record = await info.context.loaders.stream.participant.load(participant_key_of(text))
+    return None if record is None else CallParticipantSession.from_wire(record)
+
+
+register_node("CallSession", lambda info, text: _session_by_key(info, session_key_of(text)))
+register_node("CallParticipantSession", _participant_by_key)
+
+
+@strawberry.type
+class CallsQuery:
+    @strawberry.field(description="One Stream Video call session, or null if it does not exist.")
+    async def call_session(
+        self, info: Info, call_type: str, call_id: str, session_id: str
+    ) -> CallSession | None:
+        found = await _session_by_key(info, session_key(call_type, call_id, session_id))
+        if found is None:
+            raise not_found("Stream Video has no such call session", ProviderValue.STREAM_VIDEO)
+        return found
+
+    @strawberry.field(description="Stream Video call sessions, newest start first.")
+    async def call_sessions(
+        self,
+        info: Info,
+        *,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CallSessionFilter | None = None,
+    ) -> Connection[CallSession]:
+        flt = filter.to_input() if filter else CallSessionFilterInput()
+        source = info.context.loaders.stream.call_sessions(flt)
+        scope = scope_of("stream", "callSessions", canonical_json(call_stats_conditions(flt)), flt)
+        page = await info.context.paging.run(source, ConnectionArgs(first, after), scope)
+        return Connection.build(page, CallSession.from_wire)
+
+
+QUERIES: list[type] = [CallsQuery]
 MUTATIONS: list[type] = []
-TYPES: list[type] = []
+TYPES: list[type] = [CallSession, CallParticipantSession]

@@ -15,8 +15,10 @@ from resolvers.meet.timeline import timeline as meet_timeline
 from resolvers.merge import MergeStream, merge_forward
 from resolvers.paging import PagedSource, check_count
 from resolvers.realtimekit.timeline import timeline as realtimekit_timeline
+from resolvers.stream.timeline import timeline as stream_timeline
 from resolvers.timeline import TimelineFilter
 from resolvers.timestamps import Instant
+from schema.calls import CallSession
 from schema.context import Info
 from schema.interfaces import Session
 from schema.meet.records import ConferenceRecord
@@ -48,6 +50,12 @@ TIMELINES: dict[Provider, ProviderTimeline] = {
         start_of=lambda wire: wire.started_at,
         key_of=lambda wire: wire.id,
         to_node=RealtimeSession.from_wire,
+    ),
+    Provider.STREAM_VIDEO: ProviderTimeline(
+        source=lambda info, flt: stream_timeline(info.context.loaders.stream, flt),
+        start_of=lambda wire: wire.started_at,
+        key_of=lambda wire: f"{wire.call_type}:{wire.call_id}:{wire.call_session_id}",
+        to_node=CallSession.from_wire,
     ),
 }
 

@@ -1,24 +1,12 @@
-"""The Stream data layer (placeholder until implemented)."""
+"""The Stream Video data layer: client, wire models, ids, filters, cursor paging, loaders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from resolvers.errors import Provider
-from resolvers.http import ErrorParser, status_error_parser
-from resolvers.paging import Paging
-from resolvers.upstreams import Caller, Upstreams
+from resolvers.stream.errors import error_parser
+from resolvers.stream.loaders import StreamLoaders
 
 __all__ = ["RETRY_STATUSES", "StreamLoaders", "error_parser"]
 
-error_parser: ErrorParser = status_error_parser(Provider.STREAM_VIDEO)
-RETRY_STATUSES = frozenset({429, 503})
-
-
-@dataclass
-class StreamLoaders:
-    """Per-request loaders for Stream."""
-
-    @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> StreamLoaders:
-        return cls()
+# The server SDKs retry only 429 (and transport errors), and only GETs: call_stats
+# is a POST and is sent as non-idempotent, so only GETs are ever retried.
+RETRY_STATUSES = frozenset({429})

@@ -1,23 +1,68 @@
-"""Placeholder emulator for meet: answers 501 until it is implemented."""
+"""Google Meet REST API v2 emulator (read surface), following `upstreams/google-meet.md`.
+
+Serves `/v2/conferenceRecords…` (records, participants, participantSessions,
+recordings, transcripts, transcript `entries`) and `GET /v2/spaces/{id or meeting
+code}` over a seeded dataset (`seed.py`), as strictly as the real API:
+
+- Auth: `Authorization: Bearer <token>` (or `access_token` / `oauth_token`
+  query parameter). `config.credentials.google_token` has the created+readonly
+  scopes and sees everything. `auth.SETTINGS_ONLY_TOKEN` (settings scope) can only
+  call `spaces.get`; `auth.WRONG_SCOPE_TOKEN` (drive.readonly) gets 403
+  ACCESS_TOKEN_SCOPE_INSUFFICIENT everywhere. No token: 401 CREDENTIALS_MISSING;
+  unknown token: 401.
+- Paging: `pageSize` defaults/maxima per method (records 25/100, participants and
+  sessions 100/250, recordings/transcripts/entries 10/100), coerced above the
+  maximum, 0/absent → default, negative → 400. Page tokens are offsets bound to
+  (method, parent, exact filter text); reuse with another filter → 400.
+- Filters: see `filters.py`. `totalSize` on participants.list only via `fields` /
+  `X-Goog-FieldMask` (see `fieldmask.py`).
+- Quota: see `quota.py` (per token, fixed 60 s windows; default 6000/min,
+  `knobs.options["meet_read_limit_per_minute"]` and
+  `knobs.options["meet_project_read_limit_per_minute"]` override). Quota counters
+  reset together with the knobs (`hub.reset()`).
+- Knobs: `short_pages` serves `knobs.short_page_size(asked)` items per page with the
+  token pointing right after them; latency, errors, 429 bursts and rules come from
+  the framework and are rendered by `render_google_error`.
+
+`emulator.dataset` (a `MeetDataset`) exposes the data in list order for tests.
+"""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
-
 from app.emulators.config import EmulatorConfig
 from app.emulators.framework import Emulator, RequestLog
+from app.emulators.google_common import render_google_error
+from app.emulators.meet.auth import SETTINGS_ONLY_TOKEN, WRONG_SCOPE_TOKEN, token_scopes
+from app.emulators.meet.dataset import MeetDataset
+from app.emulators.meet.quota import ReadQuota
+from app.emulators.meet.routes import MeetApi
+from app.emulators.meet.seed import build_dataset
 
-__all__ = ["build_emulator"]
+__all__ = [
+    "SETTINGS_ONLY_TOKEN",
+    "WRONG_SCOPE_TOKEN",
+    "MeetDataset",
+    "MeetEmulator",
+    "build_emulator",
+]
 
 
-def _render(status: int, retry_after: int | None) -> Response:
-    return JSONResponse({"error": "fault"}, status_code=status)
+class MeetEmulator(Emulator):
+    """The Meet emulator, with its `dataset` and read `quota` exposed for tests."""
 
+    def __init__(self, config: EmulatorConfig, log: RequestLog) -> None:
+        self.dataset = build_dataset(config)
+        self.quota = ReadQuota()
+        api = MeetApi(self.dataset, token_scopes(config), self.quota, lambda: self.knobs)
+        super().__init__(
+            "meet", ("/v2/",), api.app(), render_google_error, log=log, seed=config.seed
+        )
 
-async def _app(scope: Scope, receive: Receive, send: Send) -> None:
-    await JSONResponse({"error": "not implemented"}, status_code=501)(scope, receive, send)
+    def reset_knobs(self) -> None:
+        """Knobs off and quota windows emptied, so one test's traffic cannot trip the next."""
+        super().reset_knobs()
+        self.quota.reset()
 
 
 def build_emulator(config: EmulatorConfig, log: RequestLog) -> Emulator:
-    return Emulator("meet", ("/v2/",), _app, _render, log=log, seed=config.seed)
+    return MeetEmulator(config, log)

@@ -1,25 +1,28 @@
-"""Placeholder emulator for stream: answers 501 until it is implemented."""
+"""The Stream Video emulator (`/video/…` and `/api/v2/video/…`), per `upstreams/stream-video.md`.
+
+Operations: QueryCallParticipantSessions, QueryCallSessionStats (`POST
+/video/call_stats`) and GetCall. Knobs: `short_pages` halves every page;
+`options["rate_limits"]` (see `ratelimit`) turns on per-endpoint limits.
+"""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
-
 from app.emulators.config import EmulatorConfig
 from app.emulators.framework import Emulator, RequestLog
+from app.emulators.stream.api import PREFIXES, StreamApi
+from app.emulators.stream.dataset import StreamDataset, seed_dataset
 
-__all__ = ["build_emulator"]
-
-
-def _render(status: int, retry_after: int | None) -> Response:
-    return JSONResponse({"error": "fault"}, status_code=status)
+__all__ = ["StreamEmulator", "build_emulator"]
 
 
-async def _app(scope: Scope, receive: Receive, send: Send) -> None:
-    await JSONResponse({"error": "not implemented"}, status_code=501)(scope, receive, send)
+class StreamEmulator(Emulator):
+    """The emulator plus its dataset, which tests read to check totals and order."""
+
+    def __init__(self, config: EmulatorConfig, log: RequestLog, dataset: StreamDataset) -> None:
+        api = StreamApi(dataset, config, knobs=lambda: self.knobs)
+        super().__init__("stream", PREFIXES, api, api.render_fault, log=log, seed=config.seed)
+        self.dataset = dataset
 
 
 def build_emulator(config: EmulatorConfig, log: RequestLog) -> Emulator:
-    return Emulator(
-        "stream", ("/video/", "/api/v2/video/"), _app, _render, log=log, seed=config.seed
-    )
+    return StreamEmulator(config, log, seed_dataset(config))

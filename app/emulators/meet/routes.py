@@ -1,0 +1,451 @@
+"""The Meet REST v2 read surface (§5) as a Starlette app.
+
+Every endpoint goes through `MeetApi._endpoint`, which applies, in order:
+bearer auth (401) → scopes (403) → per-minute quota (429) → empty GET body
+(400) → query-parameter binding (unknown or repeated names 400, like Google's
+"Cannot bind query parameter") → the handler → the `fields` partial response.
+Unknown paths and methods are a Google-shaped 404. Write methods of the real
+API (`spaces.create`, `spaces.patch`, `:endActiveConference`) answer 501: the
+gateway only reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.emulators.framework import Knobs
+from app.emulators.google_common import (
+    GoogleApiError,
+    decode_page_token,
+    encode_page_token,
+    google_error,
+    page_size,
+)
+from app.emulators.meet.auth import (
+    RECORD_SCOPES,
+    SPACE_GET_SCOPES,
+    authenticate,
+    check_scopes,
+)
+from app.emulators.meet.dataset import (
+    ConferenceRecord,
+    MeetDataset,
+    MeetResource,
+    Participant,
+    ParticipantSession,
+    Recording,
+    Transcript,
+    TranscriptEntry,
+)
+from app.emulators.meet.fieldmask import apply_selection, parse_selection
+from app.emulators.meet.filters import FieldSpec, FilterError, compile_filter
+from app.emulators.meet.quota import ReadQuota
+
+__all__ = ["MeetApi"]
+
+T = TypeVar("T")
+
+# Standard system parameters every method takes (§3.7).
+_SYSTEM_PARAMS = frozenset(
+    {
+        "$.xgafv",
+        "access_token",
+        "alt",
+        "callback",
+        "fields",
+        "key",
+        "oauth_token",
+        "prettyPrint",
+        "quotaUser",
+        "uploadType",
+        "upload_protocol",
+    }
+)
+# Google binds query parameters by JSON name or proto field name.
+_ALIASES = {"page_size": "pageSize", "page_token": "pageToken"}
+_PAGING = frozenset({"pageSize", "pageToken"})
+_FILTERED = _PAGING | {"filter"}
+
+_RECORD_FIELDS: dict[str, FieldSpec[ConferenceRecord]] = {
+    "space.meeting_code": FieldSpec(
+        "string", lambda r: r.space.meeting_code, case_insensitive=True
+    ),
+    "space.name": FieldSpec("string", lambda r: r.space.name),
+    "start_time": FieldSpec("timestamp", lambda r: r.start_time),
+    "end_time": FieldSpec("timestamp", lambda r: r.end_time),
+}
+_PARTICIPANT_FIELDS: dict[str, FieldSpec[Participant]] = {
+    "earliest_start_time": FieldSpec("timestamp", lambda p: p.earliest_start_time),
+    "latest_end_time": FieldSpec("timestamp", lambda p: p.latest_end_time),
+}
+_SESSION_FIELDS: dict[str, FieldSpec[ParticipantSession]] = {
+    "start_time": FieldSpec("timestamp", lambda s: s.start_time),
+    "end_time": FieldSpec("timestamp", lambda s: s.end_time),
+}
+
+
+@dataclass(frozen=True)
+class Method:
+    """What the wrapper needs to know about one API method."""
+
+    id: str
+    scopes: frozenset[str]
+    params: frozenset[str]
+    response_fields: frozenset[str]
+    # Returned only when a field mask asks for them (totalSize on participants.list).
+    hidden_by_default: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Call:
+    """One admitted request: its path parameters and bound query parameters."""
+
+    path: Mapping[str, str]
+    params: Mapping[str, str]
+
+
+def _list_method(method_id: str, field: str, *, filtered: bool, total: bool = False) -> Method:
+    fields = {field, "nextPageToken"} | ({"totalSize"} if total else set())
+    return Method(
+        method_id,
+        RECORD_SCOPES,
+        _FILTERED if filtered else _PAGING,
+        frozenset(fields),
+        frozenset({"totalSize"}) if total else frozenset(),
+    )
+
+
+def _get_method(method_id: str, fields: set[str], scopes: frozenset[str] = RECORD_SCOPES) -> Method:
+    return Method(method_id, scopes, frozenset(), frozenset(fields))
+
+
+_TIMES = {"startTime", "endTime"}
+LIST_RECORDS = _list_method("conferenceRecords.list", "conferenceRecords", filtered=True)
+LIST_PARTICIPANTS = _list_method(
+    "conferenceRecords.participants.list", "participants", filtered=True, total=True
+)
+LIST_SESSIONS = _list_method(
+    "conferenceRecords.participants.participantSessions.list",
+    "participantSessions",
+    filtered=True,
+)
+LIST_RECORDINGS = _list_method("conferenceRecords.recordings.list", "recordings", filtered=False)
+LIST_TRANSCRIPTS = _list_method("conferenceRecords.transcripts.list", "transcripts", filtered=False)
+LIST_ENTRIES = _list_method(
+    "conferenceRecords.transcripts.entries.list", "transcriptEntries", filtered=False
+)
+GET_RECORD = _get_method("conferenceRecords.get", {"name", "space", "expireTime"} | _TIMES)
+GET_PARTICIPANT = _get_method(
+    "conferenceRecords.participants.get",
+    {"name", "signedinUser", "anonymousUser", "phoneUser", "earliestStartTime", "latestEndTime"},
+)
+GET_SESSION = _get_method(
+    "conferenceRecords.participants.participantSessions.get", {"name"} | _TIMES
+)
+GET_RECORDING = _get_method(
+    "conferenceRecords.recordings.get", {"name", "state", "driveDestination"} | _TIMES
+)
+GET_TRANSCRIPT = _get_method(
+    "conferenceRecords.transcripts.get", {"name", "state", "docsDestination"} | _TIMES
+)
+GET_ENTRY = _get_method(
+    "conferenceRecords.transcripts.entries.get",
+    {"name", "participant", "text", "languageCode"} | _TIMES,
+)
+GET_SPACE = _get_method(
+    "spaces.get",
+    {
+        "name",
+        "meetingUri",
+        "meetingCode",
+        "config",
+        "activeConference",
+        "phoneAccess",
+        "gatewaySipAccess",
+    },
+    SPACE_GET_SCOPES,
+)
+
+_NOT_FOUND = "Requested entity was not found."
+
+Handler = Callable[[Call], dict[str, Any]]
+
+
+class MeetApi:
+    """Serves `dataset` to the holders of `tokens`; `knobs()` reads the emulator's current knobs."""
+
+    def __init__(
+        self,
+        dataset: MeetDataset,
+        tokens: Mapping[str, frozenset[str]],
+        quota: ReadQuota,
+        knobs: Callable[[], Knobs],
+    ) -> None:
+        self.dataset = dataset
+        self.tokens = dict(tokens)
+        self.quota = quota
+        self.knobs = knobs
+
+    # --- app ----------------------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        rec = "/v2/conferenceRecords/{record}"
+        part = rec + "/participants/{participant}"
+        trans = rec + "/transcripts/{transcript}"
+        routes = [
+            self._route("/v2/conferenceRecords", LIST_RECORDS, self._list_records),
+            self._route(rec, GET_RECORD, self._get_record),
+            self._route(rec + "/participants", LIST_PARTICIPANTS, self._list_participants),
+            self._route(part, GET_PARTICIPANT, self._get_participant),
+            self._route(part + "/participantSessions", LIST_SESSIONS, self._list_sessions),
+            self._route(part + "/participantSessions/{session}", GET_SESSION, self._get_session),
+            self._route(rec + "/recordings", LIST_RECORDINGS, self._list_recordings),
+            self._route(rec + "/recordings/{recording}", GET_RECORDING, self._get_recording),
+            self._route(rec + "/transcripts", LIST_TRANSCRIPTS, self._list_transcripts),
+            self._route(trans, GET_TRANSCRIPT, self._get_transcript),
+            self._route(trans + "/entries", LIST_ENTRIES, self._list_entries),
+            self._route(trans + "/entries/{entry}", GET_ENTRY, self._get_entry),
+            self._route("/v2/spaces/{space}", GET_SPACE, self._get_space),
+            Route("/v2/spaces", _unimplemented, methods=["POST"]),
+            Route("/v2/spaces/{space}", _unimplemented, methods=["PATCH", "POST"]),
+        ]
+        app = Starlette(
+            routes=routes,
+            exception_handlers={404: _unknown_path, 405: _unknown_path},
+        )
+        # `/v2/conferenceRecords/` is not a Meet path; do not redirect it to one.
+        app.router.redirect_slashes = False
+        return app
+
+    def _route(self, path: str, method: Method, handler: Handler) -> Route:
+        return Route(path, self._endpoint(method, handler), methods=["GET"])
+
+    def _endpoint(
+        self, method: Method, handler: Handler
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                token = authenticate(request, self.tokens)
+                check_scopes(self.tokens[token], method.scopes)
+                self.quota.admit(token, self.knobs().options)
+                if await request.body():
+                    raise GoogleApiError(400, "The request body must be empty for this method.")
+                params = _bind_params(request, method)
+                mask = params.get("fields") or request.headers.get("x-goog-fieldmask")
+                selection = parse_selection(mask, method.response_fields) if mask else None
+                body = handler(Call(request.path_params, params))
+            except GoogleApiError as err:
+                return google_error(
+                    err.http_status, err.message, status=err.status, reason=err.reason
+                )
+            if selection is not None:
+                body = apply_selection(body, selection)
+            else:
+                body = {k: v for k, v in body.items() if k not in method.hidden_by_default}
+            return JSONResponse(body)
+
+        return endpoint
+
+    # --- paging ---------------------------------------------------------------------------
+
+    def _page(
+        self,
+        call: Call,
+        method: Method,
+        parent: str,
+        items: list[T],
+        *,
+        default: int,
+        maximum: int,
+        fields: Mapping[str, FieldSpec[T]] | None = None,
+    ) -> tuple[list[T], str | None, int]:
+        """One page of `items` (already in list order), its next token, and the filtered total.
+
+        The token is an offset bound to (method, parent, raw filter text): reusing it
+        with any other filter, even one differing only in spacing, is 400.
+        """
+        size = page_size(call.params.get("pageSize"), default=default, maximum=maximum)
+        filter_text = call.params.get("filter", "")
+        binding = f"{method.id}\n{parent}\n{filter_text}"
+        offset = decode_page_token(call.params.get("pageToken"), binding)
+        if fields is not None and filter_text:
+            try:
+                predicate = compile_filter(filter_text, fields)
+            except FilterError as exc:
+                raise GoogleApiError(400, f"Invalid filter: {exc}") from exc
+            items = [item for item in items if predicate(item)]
+        # Short pages serve fewer items but the token still points right after them.
+        served = items[offset : offset + self.knobs().short_page_size(size)]
+        end = offset + len(served)
+        token = encode_page_token(end, binding) if end < len(items) else None
+        return served, token, len(items)
+
+    def _found(self, name: str, kind: type[T]) -> T:
+        found: MeetResource | None = self.dataset.lookup(name)
+        if not isinstance(found, kind):
+            raise GoogleApiError(404, _NOT_FOUND)
+        return found
+
+    # --- handlers ------------------------------------------------------------------------
+
+    def _list_records(self, call: Call) -> dict[str, Any]:
+        page, token, _ = self._page(
+            call,
+            LIST_RECORDS,
+            "",
+            self.dataset.conference_records(),
+            default=25,
+            maximum=100,
+            fields=_RECORD_FIELDS,
+        )
+        return _envelope("conferenceRecords", page, token)
+
+    def _get_record(self, call: Call) -> dict[str, Any]:
+        return self._found(_record_name(call), ConferenceRecord).to_json()
+
+    def _list_participants(self, call: Call) -> dict[str, Any]:
+        record = self._found(_record_name(call), ConferenceRecord)
+        page, token, total = self._page(
+            call,
+            LIST_PARTICIPANTS,
+            record.name,
+            record.participants,
+            default=100,
+            maximum=250,
+            fields=_PARTICIPANT_FIELDS,
+        )
+        body = _envelope("participants", page, token)
+        if total:
+            body["totalSize"] = total
+        return body
+
+    def _get_participant(self, call: Call) -> dict[str, Any]:
+        return self._found(_participant_name(call), Participant).to_json()
+
+    def _list_sessions(self, call: Call) -> dict[str, Any]:
+        participant = self._found(_participant_name(call), Participant)
+        page, token, _ = self._page(
+            call,
+            LIST_SESSIONS,
+            participant.name,
+            participant.sessions,
+            default=100,
+            maximum=250,
+            fields=_SESSION_FIELDS,
+        )
+        return _envelope("participantSessions", page, token)
+
+    def _get_session(self, call: Call) -> dict[str, Any]:
+        name = f"{_participant_name(call)}/participantSessions/{call.path['session']}"
+        return self._found(name, ParticipantSession).to_json()
+
+    def _list_recordings(self, call: Call) -> dict[str, Any]:
+        record = self._found(_record_name(call), ConferenceRecord)
+        page, token, _ = self._page(
+            call, LIST_RECORDINGS, record.name, record.recordings, default=10, maximum=100
+        )
+        return _envelope("recordings", page, token)
+
+    def _get_recording(self, call: Call) -> dict[str, Any]:
+        name = f"{_record_name(call)}/recordings/{call.path['recording']}"
+        return self._found(name, Recording).to_json()
+
+    def _list_transcripts(self, call: Call) -> dict[str, Any]:
+        record = self._found(_record_name(call), ConferenceRecord)
+        page, token, _ = self._page(
+            call, LIST_TRANSCRIPTS, record.name, record.transcripts, default=10, maximum=100
+        )
+        return _envelope("transcripts", page, token)
+
+    def _get_transcript(self, call: Call) -> dict[str, Any]:
+        return self._found(_transcript_name(call), Transcript).to_json()
+
+    def _list_entries(self, call: Call) -> dict[str, Any]:
+        transcript = self._found(_transcript_name(call), Transcript)
+        page, token, _ = self._page(
+            call, LIST_ENTRIES, transcript.name, transcript.entries, default=10, maximum=100
+        )
+        return _envelope("transcriptEntries", page, token)
+
+    def _get_entry(self, call: Call) -> dict[str, Any]:
+        name = f"{_transcript_name(call)}/entries/{call.path['entry']}"
+        return self._found(name, TranscriptEntry).to_json()
+
+    def _get_space(self, call: Call) -> dict[str, Any]:
+        space = self.dataset.space(call.path["space"])
+        if space is None:
+            raise GoogleApiError(404, _NOT_FOUND)
+        return space.to_json()
+
+
+def _record_name(call: Call) -> str:
+    return f"conferenceRecords/{call.path['record']}"
+
+
+def _participant_name(call: Call) -> str:
+    return f"{_record_name(call)}/participants/{call.path['participant']}"
+
+
+def _transcript_name(call: Call) -> str:
+    return f"{_record_name(call)}/transcripts/{call.path['transcript']}"
+
+
+def _envelope(field: str, page: list[Any], token: str | None) -> dict[str, Any]:
+    """A list response with ProtoJSON omission: no empty list, no empty token."""
+    body: dict[str, Any] = {}
+    if page:
+        body[field] = [item.to_json() for item in page]
+    if token:
+        body["nextPageToken"] = token
+    return body
+
+
+def _bind_params(request: Request, method: Method) -> dict[str, str]:
+    """Query parameters by canonical name; 400 for unknown, repeated or unsupported ones."""
+    bound: dict[str, str] = {}
+    for raw, value in request.query_params.multi_items():
+        name = _ALIASES.get(raw, raw)
+        if name not in method.params and name not in _SYSTEM_PARAMS:
+            raise GoogleApiError(
+                400,
+                f'Invalid JSON payload received. Unknown name "{raw}": Cannot bind query '
+                f"parameter. Field '{raw}' could not be found in request message.",
+            )
+        if name in bound:
+            raise GoogleApiError(
+                400, f'Invalid JSON payload received. Repeated value for field "{raw}".'
+            )
+        bound[name] = value
+    if bound.get("alt", "json") != "json":
+        raise GoogleApiError(400, "The emulator serves only alt=json.")
+    if "callback" in bound:
+        raise GoogleApiError(400, "JSONP callbacks are not supported.")
+    if bound.get("$.xgafv", "2") not in ("1", "2"):
+        raise GoogleApiError(400, "Invalid value for $.xgafv: expected 1 or 2.")
+    return bound
+
+
+async def _unknown_path(request: Request, exc: Exception) -> Response:
+    del exc  # 404 and 405 alike: Google has no such method at this path
+    return google_error(404, f"The requested URL {request.url.path} was not found on this server.")
+
+
+async def _unimplemented(request: Request) -> Response:
+    path = request.url.path
+    if (
+        request.method == "POST"
+        and path != "/v2/spaces"
+        and not path.endswith(":endActiveConference")
+    ):
+        return await _unknown_path(request, HTTPException(404))
+    return google_error(
+        501, f"{request.method} {request.url.path} is not implemented by the Meet emulator."
+    )

@@ -1,0 +1,197 @@
+"""Per-request Stream loaders: pages, call sessions, participant sessions and totals.
+
+Pages are loaded through loaders keyed by every parameter, so the same page
+asked twice in one operation costs one call. Every page primes the by-key
+loaders (prime, don't refetch). Totals ride on whichever participant-sessions
+page of the same call session the operation already asked for ("one response,
+many fields"); only when none is asked do they cost a call of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from resolvers.dataloader import Loader, fetch_each
+from resolvers.errors import Provider, not_found
+from resolvers.paging import Paging
+from resolvers.stream.client import StreamClient, canonical_json
+from resolvers.stream.filters import (
+    CallSessionFilterInput,
+    ParticipantFilterInput,
+    call_stats_conditions,
+    call_stats_predicate,
+    participant_conditions,
+)
+from resolvers.stream.ids import ParticipantKey, SessionKey
+from resolvers.stream.models import (
+    CallStatsPage,
+    CallStatsSession,
+    ParticipantRecord,
+    ParticipantSessionsPage,
+    Totals,
+)
+from resolvers.stream.paging import MAX_LIMIT, CursorPage, CursorPager, PageRequest
+from resolvers.upstreams import Caller, Upstreams
+
+__all__ = ["CALL_SESSION_SORT", "StreamLoaders"]
+
+# Newest session first; `call_cid` is the documented second sort key.
+CALL_SESSION_SORT = [
+    {"field": "session_started_at", "direction": -1},
+    {"field": "call_cid", "direction": 1},
+]
+
+
+@dataclass(frozen=True)
+class ParticipantPageKey:
+    session: SessionKey
+    request: PageRequest
+    conditions: str  # canonical filter JSON, "" for none
+
+
+@dataclass(frozen=True)
+class StatsPageKey:
+    conditions: str
+    sort: str
+    request: PageRequest
+
+
+class StreamLoaders:
+    """The Stream loaders of one request; never shared across requests."""
+
+    @classmethod
+    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> StreamLoaders:
+        # Stream is called with the gateway's own server token, never the caller's.
+        return cls(StreamClient(upstreams.stream, upstreams.credentials))
+
+    def __init__(self, client: StreamClient) -> None:
+        self._client = client
+        self.participant_pages = Loader(fetch_each(self._participant_page))
+        self.stats_pages = Loader(fetch_each(self._stats_page))
+        self.call_session: Loader[SessionKey, CallStatsSession | None] = Loader(
+            fetch_each(self._call_session)
+        )
+        self.participant: Loader[ParticipantKey, ParticipantRecord | None] = Loader(
+            fetch_each(self._participant)
+        )
+        self._first_pages: dict[SessionKey, asyncio.Task[ParticipantSessionsPage]] = {}
+
+    # --- connections -------------------------------------------------------------
+
+    def participant_sessions(
+        self, key: SessionKey, flt: ParticipantFilterInput
+    ) -> CursorPager[ParticipantRecord]:
+        """A session's participant sessions. `total` is Stream's whole-session total when
+        the listing is unfiltered (0 once retention has emptied it), else unknown (None)."""
+        conditions = participant_conditions(flt)
+        text = canonical_json(conditions) if conditions else ""
+
+        async def fetch(request: PageRequest) -> CursorPage[ParticipantRecord]:
+            page = await self._page_task(ParticipantPageKey(key, request, text))
+            records = self._records(key, page)
+            total: int | None = None
+            if not text:
+                emptied = not records and request.cursor is None and page.next is None
+                total = 0 if emptied else page.total_participant_sessions
+            return CursorPage(records, page.next, page.prev, total)
+
+        return CursorPager(fetch)
+
+    def call_sessions(self, flt: CallSessionFilterInput) -> CursorPager[CallStatsSession]:
+        """Call sessions newest start first (QueryCallSessionStats); no total upstream."""
+        conditions = canonical_json(call_stats_conditions(flt))
+        sort = canonical_json(CALL_SESSION_SORT)
+
+        async def fetch(request: PageRequest) -> CursorPage[CallStatsSession]:
+            page = await self.stats_pages.load(StatsPageKey(conditions, sort, request))
+            if page is None:  # pragma: no cover - the listing itself is never 404
+                raise not_found("Stream Video has no such listing", Provider.STREAM_VIDEO)
+            for item in page.call_stats:
+                self.call_session.prime(item.key, item)
+            return CursorPage(page.call_stats, page.next, page.prev, None)
+
+        return CursorPager(fetch, keep=call_stats_predicate(flt))
+
+    async def totals(self, key: SessionKey) -> Totals:
+        """Whole-session totals, sharing a page the operation already asked for."""
+        # Sibling fields start in the same tick; yielding first lets a sibling
+        # `participantSessions` register its page, so the totals ride on that call.
+        for _ in range(2):
+            await asyncio.sleep(0)
+        task = self._first_pages.get(key)
+        if task is None:
+            task = self._page_task(ParticipantPageKey(key, PageRequest(None, False, 1), ""))
+        page = await task
+        return Totals(page.total_participant_sessions, page.total_participant_duration)
+
+    # --- batch functions ------------------------------------------------------------
+
+    def _page_task(self, key: ParticipantPageKey) -> asyncio.Task[ParticipantSessionsPage]:
+        task = asyncio.ensure_future(self._load_page(key))
+        self._first_pages.setdefault(key.session, task)
+        return task
+
+    async def _load_page(self, key: ParticipantPageKey) -> ParticipantSessionsPage:
+        page = await self.participant_pages.load(key)
+        if page is None:
+            raise not_found("Stream Video has no such call session", Provider.STREAM_VIDEO)
+        return page
+
+    def _records(self, key: SessionKey, page: ParticipantSessionsPage) -> list[ParticipantRecord]:
+        names = page.names()
+        records = []
+        for details in page.participants_sessions:
+            record = ParticipantRecord(key, details, names.get(details.user_id))
+            self.participant.prime(
+                ParticipantKey(key, details.user_id, details.user_session_id), record
+            )
+            records.append(record)
+        return records
+
+    async def _participant_page(self, key: ParticipantPageKey) -> ParticipantSessionsPage:
+        request = key.request
+        return await self._client.participant_sessions(
+            key.session,
+            limit=request.limit,
+            next_cursor=None if request.backward else request.cursor,
+            prev_cursor=request.cursor if request.backward else None,
+            conditions=key.conditions or None,
+        )
+
+    async def _stats_page(self, key: StatsPageKey) -> CallStatsPage:
+        request = key.request
+        return await self._client.call_stats(
+            _loads(key.conditions),
+            _loads(key.sort),
+            limit=request.limit,
+            next_cursor=None if request.backward else request.cursor,
+            prev_cursor=request.cursor if request.backward else None,
+        )
+
+    async def _call_session(self, key: SessionKey) -> CallStatsSession | None:
+        conditions = {
+            "call_cid": {"$eq": key.cid},
+            "call_session_id": {"$eq": key.session_id},
+        }
+        page = await self._client.call_stats(conditions, CALL_SESSION_SORT, limit=1)
+        return next((item for item in page.call_stats if item.key == key), None)
+
+    async def _participant(self, key: ParticipantKey) -> ParticipantRecord | None:
+        """By user: Stream's `session_id` filter is undocumented, `user_id` is not."""
+        pager = self.participant_sessions(key.session, ParticipantFilterInput((key.user_id,)))
+        window = await pager.forward(None, MAX_LIMIT - 1)
+        while True:
+            for _, record in window.items:
+                if record.details.user_session_id == key.user_session_id:
+                    return record
+            if not window.has_next or not window.items:
+                return None
+            window = await pager.forward(window.items[-1][0], MAX_LIMIT - 1)
+
+
+def _loads(text: str) -> Any:
+    return orjson.loads(text)
