@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from resolvers.cursors import scope_of
+from resolvers.discovery.timeline import timeline as discovery_timeline
 from resolvers.errors import Provider
 from resolvers.meet.timeline import timeline as meet_timeline
 from resolvers.merge import MergeStream, merge_forward
@@ -20,6 +21,7 @@ from resolvers.timeline import TimelineFilter
 from resolvers.timestamps import Instant
 from schema.calls import CallSession
 from schema.context import Info
+from schema.conversations import Conversation
 from schema.interfaces import Session
 from schema.meet.records import ConferenceRecord
 from schema.realtime import RealtimeSession
@@ -44,6 +46,14 @@ TIMELINES: dict[Provider, ProviderTimeline] = {
         start_of=lambda wire: wire.start_time,
         key_of=lambda wire: wire.name,
         to_node=ConferenceRecord.from_wire,
+    ),
+    Provider.VERTEX_AI_SEARCH: ProviderTimeline(
+        source=lambda info, flt: discovery_timeline(
+            info.context.loaders.discovery, flt, info.context.loaders.discovery.default_parent
+        ),
+        start_of=lambda wire: wire.start_time,
+        key_of=lambda wire: wire.name,
+        to_node=Conversation.from_wire,
     ),
     Provider.CLOUDFLARE_REALTIMEKIT: ProviderTimeline(
         source=lambda info, flt: realtimekit_timeline(info.context.loaders.realtimekit, flt),

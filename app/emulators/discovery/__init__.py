@@ -1,23 +1,35 @@
-"""Placeholder emulator for discovery: answers 501 until it is implemented."""
+"""The Discovery Engine (Vertex AI Search) sessions emulator.
+
+Serves create/get/list/patch/delete under the three parent forms strictly as
+`/work/shared/upstreams/vertex-ai-search-sessions.md` describes, over a seeded
+dataset exposed as `emulator.store` so tests can compare against ground truth.
+Knob option `denied_tokens` (a list) answers those bearer tokens with 403.
+"""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
-
 from app.emulators.config import EmulatorConfig
+from app.emulators.discovery.api import build_app
+from app.emulators.discovery.seed import seed_store
+from app.emulators.discovery.store import SessionStore
 from app.emulators.framework import Emulator, RequestLog
+from app.emulators.google_common import render_google_error
 
-__all__ = ["build_emulator"]
-
-
-def _render(status: int, retry_after: int | None) -> Response:
-    return JSONResponse({"error": "fault"}, status_code=status)
+__all__ = ["DiscoveryEmulator", "build_emulator"]
 
 
-async def _app(scope: Scope, receive: Receive, send: Send) -> None:
-    await JSONResponse({"error": "not implemented"}, status_code=501)(scope, receive, send)
+class DiscoveryEmulator(Emulator):
+    """The emulator plus its `store`, the ground truth tests read."""
+
+    def __init__(self, config: EmulatorConfig, log: RequestLog) -> None:
+        self.store: SessionStore = seed_store(config)
+        app = build_app(
+            self.store, frozenset({config.credentials.google_token}), lambda: self.knobs
+        )
+        super().__init__(
+            "discovery", ("/v1/",), app, render_google_error, log=log, seed=config.seed
+        )
 
 
 def build_emulator(config: EmulatorConfig, log: RequestLog) -> Emulator:
-    return Emulator("discovery", ("/v1/",), _app, _render, log=log, seed=config.seed)
+    return DiscoveryEmulator(config, log)
