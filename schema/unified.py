@@ -121,12 +121,12 @@ class UnifiedQuery:
         window = await merge_forward(
             streams, position, paging.default_page_size if first is None else first
         )
-        for provider, error in window.failures:
+        for _provider, error in window.failures:
             info.context.report_partial(
                 GraphQLError(
-                    f"{provider} failed; its sessions are missing from this page: {error.message}",
+                    f"{error.message}: its sessions are missing from this page",
                     path=info.path.as_list(),
-                    original_error=error,
+                    extensions=error.extensions,
                 )
             )
         edges = [
