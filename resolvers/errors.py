@@ -51,9 +51,12 @@ class GatewayError(Exception):
         retry_after: float | None = None,
         field: str | None = None,
         reason: str | None = None,
+        retryable: bool = True,
     ) -> None:
         super().__init__(message)
         self.reason = reason
+        # False when the upstream says retrying cannot help (Stream's `unrecoverable`).
+        self.retryable = retryable
         self.code = code
         self.message = message
         self.provider = provider

@@ -84,6 +84,7 @@ def error_from_status(
     *,
     reason: str | None = None,
     retry_after: float | None = None,
+    retryable: bool = True,
 ) -> GatewayError:
     """A client-safe error for an upstream HTTP failure. Upstream messages are not copied."""
     code = _STATUS_CODES.get(status)
@@ -107,6 +108,7 @@ def error_from_status(
         upstream_status=status,
         retry_after=retry_after,
         reason=reason,
+        retryable=retryable,
     )
 
 
@@ -200,6 +202,8 @@ class UpstreamHttp:
 
     def _retryable(self, exc: BaseException) -> bool:
         if not isinstance(exc, GatewayError) or exc.upstream_status is None:
+            return False
+        if not exc.retryable:
             return False
         if exc.upstream_status not in self._policy.retry_statuses:
             return False

@@ -48,18 +48,22 @@ def rate_limit_reset_seconds(headers: Mapping[str, str]) -> float | None:
     return None
 
 
-def _stream_code(response: httpx.Response) -> int | None:
+def _api_error(response: httpx.Response) -> tuple[int | None, bool]:
+    """Stream's `code`, and whether it marked the error `unrecoverable`."""
     try:
         body = response.json()
     except ValueError:
-        return None
-    code = body.get("code") if isinstance(body, dict) else None
-    return code if isinstance(code, int) and not isinstance(code, bool) else None
+        return None, False
+    if not isinstance(body, dict):
+        return None, False
+    code = body.get("code")
+    valid = isinstance(code, int) and not isinstance(code, bool)
+    return (code if valid else None), body.get("unrecoverable") is True
 
 
 def error_parser(response: httpx.Response) -> GatewayError:
     status = response.status_code
-    code = _stream_code(response)
+    code, unrecoverable = _api_error(response)
     retry_after = retry_after_seconds(response.headers)
     if retry_after is None and status == 429:
         retry_after = rate_limit_reset_seconds(response.headers)
@@ -68,4 +72,6 @@ def error_parser(response: httpx.Response) -> GatewayError:
         status,
         reason=_REASONS.get(code) if code is not None else None,
         retry_after=retry_after,
+        # "Requests that return unrecoverable errors should not be retried."
+        retryable=not unrecoverable,
     )
