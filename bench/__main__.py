@@ -82,13 +82,13 @@ def main() -> None:
     args = parser.parse_args()
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     print(f"emulator latency {args.latency_ms:.0f} ms per call, best of {args.repeat}")
-    header = f"{'scenario':<34}{'calls':>7}{'min':>6}{'ratio':>7}{'waves':>7}{'depth':>7}"
+    header = f"{"scenario":<40}{'calls':>7}{'min':>6}{'ratio':>7}{'waves':>7}{'depth':>7}"
     header += f"{'wall ms':>10}{'crit ms':>9}{'ratio':>7}"
     print(header)
     for scenario in chosen:
         r = asyncio.run(run(scenario, args.latency_ms, args.repeat))
         print(
-            f"{scenario.name:<34}{r['calls']:>7.0f}{r['minimum']:>6.0f}"
+            f"{scenario.name:<40}{r['calls']:>7.0f}{r['minimum']:>6.0f}"
             f"{r['calls'] / r['minimum']:>7.2f}{r['waves']:>7.0f}{r['depth']:>7.0f}"
             f"{r['wall_ms']:>10.1f}{r['critical_ms']:>9.1f}{r['wall_ms'] / r['critical_ms']:>7.2f}"
         )

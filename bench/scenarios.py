@@ -61,6 +61,23 @@ async def _meet_dashboard_minimum(hub: EmulatorHub) -> int:
     return calls
 
 
+def constant(calls: int) -> Callable[[EmulatorHub], Awaitable[int]]:
+    """A scenario whose minimum does not depend on the data."""
+
+    async def minimum(hub: EmulatorHub) -> int:
+        return calls
+
+    return minimum
+
+
+REALTIME = """{ realtimeSessions(first: 25) { nodes { sessionId participants(first: 20) { totalCount nodes { displayName durationSeconds } } } } }"""
+
+CALLS = """{ callSessions(first: 20) { nodes { callId totalParticipantSessions participantSessions(first: 10) { totalCount nodes { userId joinTime } } } } }"""
+
+CONVERSATIONS = """{ conversations(first: 20) { nodes { name turnCount turns { query { text } detailedAnswer } } } }"""
+
+TIMELINE = """{ sessions(first: 50) { edges { cursor node { __typename startTime isLive } } pageInfo { hasNextPage } } }"""
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         name="meet dashboard (4 levels)",
@@ -68,5 +85,33 @@ SCENARIOS: list[Scenario] = [
         depth=4,
         emulators=("meet",),
         minimum=_meet_dashboard_minimum,
+    ),
+    Scenario(
+        name="realtime: 25 sessions x participants",
+        query=REALTIME,
+        depth=2,
+        emulators=("realtimekit",),
+        minimum=constant(1 + 25),
+    ),
+    Scenario(
+        name="calls: 20 sessions x attendance",
+        query=CALLS,
+        depth=2,
+        emulators=("stream",),
+        minimum=constant(1 + 20),  # totals ride on the attendance page
+    ),
+    Scenario(
+        name="conversations: 20 with answer details",
+        query=CONVERSATIONS,
+        depth=2,
+        emulators=("discovery",),
+        minimum=constant(1 + 20),  # one includeAnswerDetails get per conversation
+    ),
+    Scenario(
+        name="sessions timeline: first 50",
+        query=TIMELINE,
+        depth=1,
+        emulators=("meet", "discovery", "realtimekit", "stream"),
+        minimum=constant(4),  # one page per provider
     ),
 ]
