@@ -82,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     print(f"emulator latency {args.latency_ms:.0f} ms per call, best of {args.repeat}")
-    header = f"{"scenario":<40}{'calls':>7}{'min':>6}{'ratio':>7}{'waves':>7}{'depth':>7}"
+    header = f"{'scenario':<40}{'calls':>7}{'min':>6}{'ratio':>7}{'waves':>7}{'depth':>7}"
     header += f"{'wall ms':>10}{'crit ms':>9}{'ratio':>7}"
     print(header)
     for scenario in chosen:
