@@ -23,6 +23,7 @@ __all__ = [
     "decode_global_id",
     "encode_global_id",
     "register_node",
+    "resolve_node_key",
 ]
 
 NodeT = TypeVar("NodeT")
@@ -62,6 +63,11 @@ _NODE_RESOLVERS: dict[str, NodeResolver] = {}
 def register_node(type_name: str, resolver: NodeResolver) -> None:
     """Let `node(id:)` resolve ids of `type_name` through `resolver` (which uses loaders)."""
     _NODE_RESOLVERS[type_name] = resolver
+
+
+async def resolve_node_key(info: Info, type_name: str, key: str) -> Any:
+    """The object of a registered type by its key (None when the upstream has none)."""
+    return await _NODE_RESOLVERS[type_name](info, key)
 
 
 async def resolve_global_id(info: Info, global_id: str) -> Any:

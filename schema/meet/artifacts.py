@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.meet import models
-from resolvers.meet.names import check_name
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.meet.common import key_from_reference, meet_connection
+from schema.meet.common import MeetEntity, by_name, meet_connection
 from schema.meet.participants import Participant, load_participant
 from schema.relay import Connection, Node, encode_global_id, register_node
 
@@ -30,7 +29,7 @@ class DocsDestination:
 @strawberry.federation.type(
     keys=["id", "name"], description="A recording made during a conference."
 )
-class Recording(Node):
+class Recording(Node, MeetEntity):
     name: str = strawberry.field(description="`conferenceRecords/{id}/recordings/{id}`.")
     state: str | None = strawberry.field(description="STARTED, ENDED or FILE_GENERATED.")
     start_time: Instant | None = strawberry.field(description="When recording started.")
@@ -53,21 +52,11 @@ class Recording(Node):
             else None,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> Recording | None:
-        key = key_from_reference("Recording", id, name)
-        return await _recording_node(info, key) if key else None
-
 
 @strawberry.federation.type(
     keys=["id", "name"], description="A transcript generated from a conference."
 )
-class Transcript(Node):
+class Transcript(Node, MeetEntity):
     name: str = strawberry.field(description="`conferenceRecords/{id}/transcripts/{id}`.")
     state: str | None = strawberry.field(description="STARTED, ENDED or FILE_GENERATED.")
     start_time: Instant | None = strawberry.field(description="When transcription started.")
@@ -104,19 +93,9 @@ class Transcript(Node):
             to_node=TranscriptEntry.from_wire,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> Transcript | None:
-        key = key_from_reference("Transcript", id, name)
-        return await _transcript_node(info, key) if key else None
-
 
 @strawberry.federation.type(keys=["id", "name"], description="One speaker's turn in a transcript.")
-class TranscriptEntry(Node):
+class TranscriptEntry(Node, MeetEntity):
     name: str = strawberry.field(description="`…/transcripts/{id}/entries/{id}`.")
     text: str | None = strawberry.field(description="What was said.")
     language_code: str | None = strawberry.field(description="BCP-47, e.g. en-US.")
@@ -142,36 +121,11 @@ class TranscriptEntry(Node):
             return None
         return await load_participant(info, self.participant_name)
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> TranscriptEntry | None:
-        key = key_from_reference("TranscriptEntry", id, name)
-        return await _entry_node(info, key) if key else None
 
+load_recording = by_name("recording", lambda m: m.recordings, Recording.from_wire)
+load_transcript = by_name("transcript", lambda m: m.transcripts, Transcript.from_wire)
+load_entry = by_name("transcript entry", lambda m: m.transcript_entries, TranscriptEntry.from_wire)
 
-async def _recording_node(info: Info, key: str) -> Recording | None:
-    wire = await info.context.loaders.meet.recordings.load(check_name("recording", key, field="id"))
-    return Recording.from_wire(wire) if wire else None
-
-
-async def _transcript_node(info: Info, key: str) -> Transcript | None:
-    wire = await info.context.loaders.meet.transcripts.load(
-        check_name("transcript", key, field="id")
-    )
-    return Transcript.from_wire(wire) if wire else None
-
-
-async def _entry_node(info: Info, key: str) -> TranscriptEntry | None:
-    wire = await info.context.loaders.meet.transcript_entries.load(
-        check_name("transcript entry", key, field="id")
-    )
-    return TranscriptEntry.from_wire(wire) if wire else None
-
-
-register_node("Recording", _recording_node)
-register_node("Transcript", _transcript_node)
-register_node("TranscriptEntry", _entry_node)
+register_node("Recording", load_recording)
+register_node("Transcript", load_transcript)
+register_node("TranscriptEntry", load_entry)

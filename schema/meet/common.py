@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
 
 from resolvers.cursors import scope_of
+from resolvers.dataloader import Loader
 from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.meet.loaders import MeetLoaders
+from resolvers.meet.names import check_name
 from resolvers.paging import ConnectionArgs
 from schema.context import Info
-from schema.relay import Connection, decode_global_id
+from schema.relay import Connection, decode_global_id, resolve_node_key
 
-__all__ = ["key_from_reference", "meet_connection", "require"]
+__all__ = ["MeetEntity", "by_name", "key_from_reference", "meet_connection", "require"]
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 
 async def meet_connection(
@@ -61,3 +65,35 @@ def key_from_reference(type_name: str, id_: strawberry.ID | None, name: str | No
         decoded_type, key = decode_global_id(id_)
         return key if decoded_type == type_name else None
     return None
+
+
+def by_name(
+    kind: str,
+    pick: Callable[[MeetLoaders], Loader[str, W | None]],
+    to_node: Callable[[W], T],
+) -> Callable[[Info, str], Awaitable[T | None]]:
+    """A loader-backed lookup of one Meet type by resource name (validated first)."""
+
+    async def load(info: Info, name: str) -> T | None:
+        wire = await pick(info.context.loaders.meet).load(check_name(kind, name, field="id"))
+        return to_node(wire) if wire is not None else None
+
+    return load
+
+
+class MeetEntity:
+    """Federation entities keyed by `id` or by resource `name`.
+
+    `_entities` resolves them like `node(id:)` does, through the registered
+    by-name lookup, so a batch of representations is one loader batch.
+    """
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: Info,
+        id: strawberry.ID | None = None,
+        name: str | None = None,
+    ) -> object | None:
+        key = key_from_reference(cls.__name__, id, name)
+        return await resolve_node_key(info, cls.__name__, key) if key else None

@@ -9,11 +9,10 @@ import strawberry
 from resolvers.errors import Provider
 from resolvers.meet import models
 from resolvers.meet.filters import live_filter
-from resolvers.meet.names import check_name
 from resolvers.timestamps import Instant
 from schema.context import Info
 from schema.interfaces import Attendance, duration_between
-from schema.meet.common import key_from_reference, meet_connection
+from schema.meet.common import MeetEntity, by_name, meet_connection
 from schema.meet.records import ConferenceRecord, load_conference_record
 from schema.relay import Connection, Node, encode_global_id, register_node
 
@@ -84,7 +83,7 @@ def _user(wire: models.Participant) -> SignedinUser | AnonymousUser | PhoneUser 
 @strawberry.federation.type(
     keys=["id", "name"], description="Someone who attended or is attending a conference."
 )
-class Participant(Node):
+class Participant(Node, MeetEntity):
     name: str = strawberry.field(description="`conferenceRecords/{id}/participants/{id}`.")
     display_name: str | None = strawberry.field(description="Name shown in the meeting.")
     user: MeetUser | None = strawberry.field(description="Signed-in, anonymous or phone user.")
@@ -138,21 +137,11 @@ class Participant(Node):
             to_node=ParticipantSession.from_wire,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> Participant | None:
-        key = key_from_reference("Participant", id, name)
-        return await load_participant(info, key) if key else None
-
 
 @strawberry.federation.type(
     keys=["id", "name"], description="One stay of one participant, from a join to its leave (Meet)."
 )
-class ParticipantSession(Attendance):
+class ParticipantSession(Attendance, MeetEntity):
     name: str = strawberry.field(description="`…/participants/{id}/participantSessions/{id}`.")
     participant_name: strawberry.Private[str]
 
@@ -190,28 +179,11 @@ class ParticipantSession(Attendance):
             raise RuntimeError("participant session without its participant")
         return found
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> ParticipantSession | None:
-        key = key_from_reference("ParticipantSession", id, name)
-        return await _session_node(info, key) if key else None
 
-
-async def load_participant(info: Info, name: str) -> Participant | None:
-    wire = await info.context.loaders.meet.participants.load(check_name("participant", name))
-    return Participant.from_wire(wire) if wire else None
-
-
-async def _session_node(info: Info, key: str) -> ParticipantSession | None:
-    wire = await info.context.loaders.meet.participant_sessions.load(
-        check_name("participant session", key, field="id")
-    )
-    return ParticipantSession.from_wire(wire) if wire else None
-
+load_participant = by_name("participant", lambda m: m.participants, Participant.from_wire)
+load_session = by_name(
+    "participant session", lambda m: m.participant_sessions, ParticipantSession.from_wire
+)
 
 register_node("Participant", load_participant)
-register_node("ParticipantSession", _session_node)
+register_node("ParticipantSession", load_session)

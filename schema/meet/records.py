@@ -9,11 +9,10 @@ import strawberry
 from resolvers.errors import Provider
 from resolvers.meet import models
 from resolvers.meet.filters import quote
-from resolvers.meet.names import check_name
 from resolvers.timestamps import Instant
 from schema.context import Info
 from schema.interfaces import Session, duration_between
-from schema.meet.common import key_from_reference, meet_connection
+from schema.meet.common import MeetEntity, by_name, meet_connection
 from schema.relay import Connection, Node, encode_global_id, register_node
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ _ARTIFACTS = "schema.meet.artifacts"
 @strawberry.federation.type(
     keys=["id", "name"], description="A single instance of a meeting held in a space (Google Meet)."
 )
-class ConferenceRecord(Session):
+class ConferenceRecord(Session, MeetEntity):
     name: str = strawberry.field(description="Resource name, `conferenceRecords/{id}`.")
     expire_time: Instant | None = strawberry.field(
         description="When Meet deletes the record: 30 days after the conference ends."
@@ -109,21 +108,11 @@ class ConferenceRecord(Session):
             to_node=Transcript.from_wire,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> ConferenceRecord | None:
-        key = key_from_reference("ConferenceRecord", id, name)
-        return await load_conference_record(info, key) if key else None
-
 
 @strawberry.federation.type(
     keys=["id", "name"], description="A virtual place where conferences are held (Google Meet)."
 )
-class Space(Node):
+class Space(Node, MeetEntity):
     name: str = strawberry.field(description="Resource name, `spaces/{id}`.")
     meeting_uri: str | None = strawberry.field(description="The URI people use to join.")
     meeting_code: str | None = strawberry.field(description="Typeable code, e.g. abc-mnop-xyz.")
@@ -166,31 +155,11 @@ class Space(Node):
             to_node=ConferenceRecord.from_wire,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls,
-        info: Info,
-        id: strawberry.ID | None = None,
-        name: str | None = None,
-    ) -> Space | None:
-        key = key_from_reference("Space", id, name)
-        if not key:
-            return None
-        wire = await info.context.loaders.meet.spaces.load(check_name("space", key))
-        return Space.from_wire(wire) if wire else None
 
-
-async def load_conference_record(info: Info, name: str) -> ConferenceRecord | None:
-    wire = await info.context.loaders.meet.conference_records.load(
-        check_name("conference record", name)
-    )
-    return ConferenceRecord.from_wire(wire) if wire else None
-
-
-async def _space_node(info: Info, key: str) -> Space | None:
-    wire = await info.context.loaders.meet.spaces.load(check_name("space", key, field="id"))
-    return Space.from_wire(wire) if wire else None
-
+load_conference_record = by_name(
+    "conference record", lambda m: m.conference_records, ConferenceRecord.from_wire
+)
+load_space = by_name("space", lambda m: m.spaces, Space.from_wire)
 
 register_node("ConferenceRecord", load_conference_record)
-register_node("Space", _space_node)
+register_node("Space", load_space)
