@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from app.emulators import EmulatorHub
+from app.graphiql import graphiql_response, graphiql_routes
 from app.runtime import Runtime
 from app.settings import Settings
 from schema.context import Context
@@ -31,6 +32,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         return self._runtime_ref[0].context_for(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our offline GraphiQL (assets served by the gateway), not Strawberry's CDN page."""
+        required = bool(self._runtime_ref[0].settings.api_key_set())
+        return graphiql_response(request, api_key_required=required)
 
 
 class ApiKeyGuard:
@@ -100,6 +106,7 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
             Route("/graphql", guarded, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *graphiql_routes(),
         ],
         lifespan=lifespan,
     )
