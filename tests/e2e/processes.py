@@ -1,4 +1,4 @@
-"""Start sessiongraph processes on free loopback ports and wait for uvicorn's startup line."""
+"""Start processes (sessiongraph, node) on free loopback ports and wait for their ready line."""
 
 from __future__ import annotations
 
@@ -29,29 +29,51 @@ def running(
     """Run `sessiongraph *args` until the block ends; yields its output lines so far."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("SESSIONGRAPH_")}
     full_env.update(env or {})
-    process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-        [str(BIN), *args],
+    with running_command(
+        [str(BIN), *args], ready=READY, env=full_env, timeout=timeout, label=f"sessiongraph {args}"
+    ) as lines:
+        yield lines
+
+
+@contextmanager
+def running_command(
+    command: list[str],
+    *,
+    ready: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    cwd: Path | None = None,
+    label: str | None = None,
+) -> Iterator[list[str]]:
+    """Run `command` until the block ends, once a line of its output contains `ready`.
+
+    `env` is the whole environment of the process (`os.environ` when None). Yields the
+    output lines (stdout and stderr) so far; the list keeps growing while the process runs.
+    """
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments chosen by the tests
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=full_env,
+        env=env,
+        cwd=cwd,
     )
     lines: list[str] = []
-    ready = threading.Event()
+    started = threading.Event()
 
     def pump() -> None:
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line)
-            if READY in line:
-                ready.set()
-        ready.set()  # process ended: stop waiting either way
+            if ready in line:
+                started.set()
+        started.set()  # process ended: stop waiting either way
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
     try:
-        if not ready.wait(timeout) or process.poll() is not None:
-            raise RuntimeError(f"sessiongraph {args} did not start:\n{''.join(lines)}")
+        if not started.wait(timeout) or process.poll() is not None:
+            raise RuntimeError(f"{label or command} did not start:\n{''.join(lines)}")
         yield lines
     finally:
         process.terminate()
