@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -16,6 +17,7 @@ from strawberry.asgi import GraphQL
 
 from app.emulators import EmulatorHub
 from app.graphiql import graphiql_response, graphiql_routes
+from app.http_errors import GraphQLHttpErrors
 from app.runtime import Runtime
 from app.settings import Settings
 from schema.context import Context
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
             Route("/readyz", readyz),
             *graphiql_routes(),
         ],
+        middleware=[Middleware(GraphQLHttpErrors)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime_ref[0]

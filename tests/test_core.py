@@ -114,3 +114,35 @@ def test_instant_keeps_nanoseconds_and_normalises_to_z(wire: str, out: str) -> N
 
 def test_instant_reads_stream_nanosecond_integers() -> None:
     assert Instant.coerce(1714557600123456789).isoformat() == "2024-05-01T10:00:00.123456789Z"
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "status", "message"),
+    [
+        (
+            "POST",
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+            "JSON",
+        ),
+        ("POST", {"json": {"variables": {}}}, 400, "No GraphQL query"),
+        ("POST", {"json": [1, 2]}, 400, "Batching"),
+        (
+            "GET",
+            {"params": {"query": 'mutation { deleteConversation(name: "x") { deletedName } }'}},
+            400,
+            "GET",
+        ),
+        ("PUT", {"json": {"query": "{ __typename }"}}, 405, "Method Not Allowed"),
+    ],
+)
+async def test_malformed_requests_get_graphql_errors_not_plain_text(
+    client: httpx.AsyncClient, method: str, kwargs: dict[str, object], status: int, message: str
+) -> None:
+    response = await client.request(method, "/graphql", **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert message in body["errors"][0]["message"]
