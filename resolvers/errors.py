@@ -90,5 +90,14 @@ def bad_input(message: str, *, field: str | None = None) -> GatewayError:
 
 
 def not_found(message: str, provider: Provider | None = None) -> GatewayError:
-    """The object does not exist (or is not visible to the caller)."""
-    return GatewayError(ErrorCode.NOT_FOUND, message, provider=provider)
+    """The object does not exist (or is not visible to the caller).
+
+    With a provider, the upstream answered 404 (loaders turn that into None), so
+    the error says so in `upstreamStatus`.
+    """
+    return GatewayError(
+        ErrorCode.NOT_FOUND,
+        message,
+        provider=provider,
+        upstream_status=404 if provider is not None else None,
+    )

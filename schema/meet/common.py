@@ -9,7 +9,7 @@ import strawberry
 
 from resolvers.cursors import scope_of
 from resolvers.dataloader import Loader
-from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.errors import Provider, not_found
 from resolvers.meet.loaders import MeetLoaders
 from resolvers.meet.names import check_name
 from resolvers.paging import ConnectionArgs
@@ -48,12 +48,7 @@ def require(value: T | None, what: str) -> T:
     Loaders turn Meet's 404 into None, so None here means Meet answered 404.
     """
     if value is None:
-        raise GatewayError(
-            ErrorCode.NOT_FOUND,
-            f"Google Meet has no {what} with this name",
-            provider=Provider.GOOGLE_MEET,
-            upstream_status=404,
-        )
+        raise not_found(f"Google Meet has no {what} with this name", Provider.GOOGLE_MEET)
     return value
 
 

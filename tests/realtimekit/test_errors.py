@@ -57,6 +57,7 @@ async def test_unknown_session_is_null_with_not_found(graphql: GraphQL, hub: Emu
     assert body["errors"][0]["extensions"] == {
         "code": "NOT_FOUND",
         "provider": "CLOUDFLARE_REALTIMEKIT",
+        "upstreamStatus": 404,
     }
     assert [e.status for e in hub.log.entries("realtimekit")] == [404]
 
