@@ -12,7 +12,6 @@ gateway only reads.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
@@ -30,8 +29,6 @@ from app.emulators.google_common import (
     page_size,
 )
 from app.emulators.meet.auth import (
-    RECORD_SCOPES,
-    SPACE_GET_SCOPES,
     authenticate,
     check_scopes,
 )
@@ -47,132 +44,32 @@ from app.emulators.meet.dataset import (
 )
 from app.emulators.meet.fieldmask import apply_selection, parse_selection
 from app.emulators.meet.filters import FieldSpec, FilterError, compile_filter
+from app.emulators.meet.methods import (
+    GET_ENTRY,
+    GET_PARTICIPANT,
+    GET_RECORD,
+    GET_RECORDING,
+    GET_SESSION,
+    GET_SPACE,
+    GET_TRANSCRIPT,
+    LIST_ENTRIES,
+    LIST_PARTICIPANTS,
+    LIST_RECORDINGS,
+    LIST_RECORDS,
+    LIST_SESSIONS,
+    LIST_TRANSCRIPTS,
+    PARTICIPANT_FIELDS,
+    RECORD_FIELDS,
+    SESSION_FIELDS,
+    Call,
+    Method,
+    bind_params,
+)
 from app.emulators.meet.quota import ReadQuota
 
 __all__ = ["MeetApi"]
 
 T = TypeVar("T")
-
-# Standard system parameters every method takes (§3.7).
-_SYSTEM_PARAMS = frozenset(
-    {
-        "$.xgafv",
-        "access_token",
-        "alt",
-        "callback",
-        "fields",
-        "key",
-        "oauth_token",
-        "prettyPrint",
-        "quotaUser",
-        "uploadType",
-        "upload_protocol",
-    }
-)
-# Google binds query parameters by JSON name or proto field name.
-_ALIASES = {"page_size": "pageSize", "page_token": "pageToken"}
-_PAGING = frozenset({"pageSize", "pageToken"})
-_FILTERED = _PAGING | {"filter"}
-
-_RECORD_FIELDS: dict[str, FieldSpec[ConferenceRecord]] = {
-    "space.meeting_code": FieldSpec(
-        "string", lambda r: r.space.meeting_code, case_insensitive=True
-    ),
-    "space.name": FieldSpec("string", lambda r: r.space.name),
-    "start_time": FieldSpec("timestamp", lambda r: r.start_time),
-    "end_time": FieldSpec("timestamp", lambda r: r.end_time),
-}
-_PARTICIPANT_FIELDS: dict[str, FieldSpec[Participant]] = {
-    "earliest_start_time": FieldSpec("timestamp", lambda p: p.earliest_start_time),
-    "latest_end_time": FieldSpec("timestamp", lambda p: p.latest_end_time),
-}
-_SESSION_FIELDS: dict[str, FieldSpec[ParticipantSession]] = {
-    "start_time": FieldSpec("timestamp", lambda s: s.start_time),
-    "end_time": FieldSpec("timestamp", lambda s: s.end_time),
-}
-
-
-@dataclass(frozen=True)
-class Method:
-    """What the wrapper needs to know about one API method."""
-
-    id: str
-    scopes: frozenset[str]
-    params: frozenset[str]
-    response_fields: frozenset[str]
-    # Returned only when a field mask asks for them (totalSize on participants.list).
-    hidden_by_default: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Call:
-    """One admitted request: its path parameters and bound query parameters."""
-
-    path: Mapping[str, str]
-    params: Mapping[str, str]
-
-
-def _list_method(method_id: str, field: str, *, filtered: bool, total: bool = False) -> Method:
-    fields = {field, "nextPageToken"} | ({"totalSize"} if total else set())
-    return Method(
-        method_id,
-        RECORD_SCOPES,
-        _FILTERED if filtered else _PAGING,
-        frozenset(fields),
-        frozenset({"totalSize"}) if total else frozenset(),
-    )
-
-
-def _get_method(method_id: str, fields: set[str], scopes: frozenset[str] = RECORD_SCOPES) -> Method:
-    return Method(method_id, scopes, frozenset(), frozenset(fields))
-
-
-_TIMES = {"startTime", "endTime"}
-LIST_RECORDS = _list_method("conferenceRecords.list", "conferenceRecords", filtered=True)
-LIST_PARTICIPANTS = _list_method(
-    "conferenceRecords.participants.list", "participants", filtered=True, total=True
-)
-LIST_SESSIONS = _list_method(
-    "conferenceRecords.participants.participantSessions.list",
-    "participantSessions",
-    filtered=True,
-)
-LIST_RECORDINGS = _list_method("conferenceRecords.recordings.list", "recordings", filtered=False)
-LIST_TRANSCRIPTS = _list_method("conferenceRecords.transcripts.list", "transcripts", filtered=False)
-LIST_ENTRIES = _list_method(
-    "conferenceRecords.transcripts.entries.list", "transcriptEntries", filtered=False
-)
-GET_RECORD = _get_method("conferenceRecords.get", {"name", "space", "expireTime"} | _TIMES)
-GET_PARTICIPANT = _get_method(
-    "conferenceRecords.participants.get",
-    {"name", "signedinUser", "anonymousUser", "phoneUser", "earliestStartTime", "latestEndTime"},
-)
-GET_SESSION = _get_method(
-    "conferenceRecords.participants.participantSessions.get", {"name"} | _TIMES
-)
-GET_RECORDING = _get_method(
-    "conferenceRecords.recordings.get", {"name", "state", "driveDestination"} | _TIMES
-)
-GET_TRANSCRIPT = _get_method(
-    "conferenceRecords.transcripts.get", {"name", "state", "docsDestination"} | _TIMES
-)
-GET_ENTRY = _get_method(
-    "conferenceRecords.transcripts.entries.get",
-    {"name", "participant", "text", "languageCode"} | _TIMES,
-)
-GET_SPACE = _get_method(
-    "spaces.get",
-    {
-        "name",
-        "meetingUri",
-        "meetingCode",
-        "config",
-        "activeConference",
-        "phoneAccess",
-        "gatewaySipAccess",
-    },
-    SPACE_GET_SCOPES,
-)
 
 _NOT_FOUND = "Requested entity was not found."
 
@@ -238,7 +135,7 @@ class MeetApi:
                 self.quota.admit(token, self.knobs().options)
                 if await request.body():
                     raise GoogleApiError(400, "The request body must be empty for this method.")
-                params = _bind_params(request, method)
+                params = bind_params(request, method)
                 mask = params.get("fields") or request.headers.get("x-goog-fieldmask")
                 selection = parse_selection(mask, method.response_fields) if mask else None
                 body = handler(Call(request.path_params, params))
@@ -304,7 +201,7 @@ class MeetApi:
             self.dataset.conference_records(),
             default=25,
             maximum=100,
-            fields=_RECORD_FIELDS,
+            fields=RECORD_FIELDS,
         )
         return _envelope("conferenceRecords", page, token)
 
@@ -320,7 +217,7 @@ class MeetApi:
             record.participants,
             default=100,
             maximum=250,
-            fields=_PARTICIPANT_FIELDS,
+            fields=PARTICIPANT_FIELDS,
         )
         body = _envelope("participants", page, token)
         if total:
@@ -339,7 +236,7 @@ class MeetApi:
             participant.sessions,
             default=100,
             maximum=250,
-            fields=_SESSION_FIELDS,
+            fields=SESSION_FIELDS,
         )
         return _envelope("participantSessions", page, token)
 
@@ -406,31 +303,6 @@ def _envelope(field: str, page: list[Any], token: str | None) -> dict[str, Any]:
     if token:
         body["nextPageToken"] = token
     return body
-
-
-def _bind_params(request: Request, method: Method) -> dict[str, str]:
-    """Query parameters by canonical name; 400 for unknown, repeated or unsupported ones."""
-    bound: dict[str, str] = {}
-    for raw, value in request.query_params.multi_items():
-        name = _ALIASES.get(raw, raw)
-        if name not in method.params and name not in _SYSTEM_PARAMS:
-            raise GoogleApiError(
-                400,
-                f'Invalid JSON payload received. Unknown name "{raw}": Cannot bind query '
-                f"parameter. Field '{raw}' could not be found in request message.",
-            )
-        if name in bound:
-            raise GoogleApiError(
-                400, f'Invalid JSON payload received. Repeated value for field "{raw}".'
-            )
-        bound[name] = value
-    if bound.get("alt", "json") != "json":
-        raise GoogleApiError(400, "The emulator serves only alt=json.")
-    if "callback" in bound:
-        raise GoogleApiError(400, "JSONP callbacks are not supported.")
-    if bound.get("$.xgafv", "2") not in ("1", "2"):
-        raise GoogleApiError(400, "Invalid value for $.xgafv: expected 1 or 2.")
-    return bound
 
 
 async def _unknown_path(request: Request, exc: Exception) -> Response:
