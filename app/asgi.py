@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -82,6 +83,9 @@ def _wants_ide(scope: Scope) -> bool:
 def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = None) -> Starlette:
     """The gateway. With `hub`, upstreams without a URL run on those emulators."""
     settings = settings or Settings()
+    # httpx logs each request URL at INFO, and Stream's api_key travels in the query
+    # string: keep those lines out of any log an operator turns on.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     runtime_ref: list[Runtime] = [Runtime.create(settings, hub)]
 
     @asynccontextmanager

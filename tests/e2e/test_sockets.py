@@ -64,6 +64,12 @@ def test_gateway_reaches_separately_served_upstreams_over_http() -> None:
     assert len(log) == 4  # one records page, three participants pages, over real HTTP
     assert set(ready["upstreams"].values()) == {"configured"}
     printed = "".join(output)
-    for secret in (creds.google_token, creds.stream_api_secret, creds.realtimekit_api_token):
+    secrets = (
+        creds.google_token,
+        creds.stream_api_key,
+        creds.stream_api_secret,
+        creds.realtimekit_api_token,
+    )
+    for secret in secrets:
         assert secret not in printed
         assert secret not in allowed.text
