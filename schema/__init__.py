@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from resolvers.errors import GatewayError
 from schema import calls, conversations, meet, realtime, unified
 from schema.errors import ShapeErrors
+from schema.operations import RequireOperationName
 from schema.relay import NodeQuery
 from schema.scalars import SCALAR_OVERRIDES
 
@@ -69,6 +70,7 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
     extensions: list[Any] = [
         ShapeErrors,
+        RequireOperationName,
         # Factories, so every request gets fresh extension instances.
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         lambda: QueryDepthLimiter(max_depth=limits.max_depth, should_ignore=_skip_introspection),

@@ -146,3 +146,17 @@ async def test_malformed_requests_get_graphql_errors_not_plain_text(
     assert body["data"] is None
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
     assert message in body["errors"][0]["message"]
+
+
+async def test_several_operations_need_an_operation_name(graphql: GraphQL) -> None:
+    document = "query A { __typename } query B { __typename }"
+    body = await graphql(document, expect_errors=True)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert "operationName" in body["errors"][0]["message"]
+
+
+async def test_the_named_operation_runs(client: httpx.AsyncClient) -> None:
+    document = "query A { a: __typename } query B { b: __typename }"
+    response = await client.post("/graphql", json={"query": document, "operationName": "B"})
+    assert response.json() == {"data": {"b": "Query"}}
