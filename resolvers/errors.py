@@ -12,7 +12,7 @@ import math
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["ErrorCode", "GatewayError", "Provider", "bad_input", "not_found"]
+__all__ = ["ErrorCode", "GatewayError", "Provider", "bad_input", "not_configured", "not_found"]
 
 
 class Provider(StrEnum):
@@ -100,4 +100,13 @@ def not_found(message: str, provider: Provider | None = None) -> GatewayError:
         message,
         provider=provider,
         upstream_status=404 if provider is not None else None,
+    )
+
+
+def not_configured(provider: Provider, *settings: str) -> GatewayError:
+    """The upstream's URL is set but its server credentials are not (names only, no values)."""
+    return GatewayError(
+        ErrorCode.UNAUTHENTICATED,
+        f"The gateway has no credentials for this upstream: set {', '.join(settings)}",
+        provider=provider,
     )

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.errors import ErrorCode, GatewayError, Provider, not_configured
 from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.pagers import OffsetPage
 from resolvers.realtimekit import models
@@ -34,8 +34,16 @@ class RealtimeKitClient:
         self._account = credentials.realtimekit_account_id
         self._app = credentials.realtimekit_app_id
         self._headers = {"Authorization": f"Bearer {credentials.realtimekit_api_token}"}
+        self._configured = all((self._account, self._app, credentials.realtimekit_api_token))
 
     def _path(self, *segments: str) -> str:
+        if not self._configured:
+            raise not_configured(
+                _PROVIDER,
+                "SESSIONGRAPH_REALTIMEKIT_ACCOUNT_ID",
+                "SESSIONGRAPH_REALTIMEKIT_APP_ID",
+                "SESSIONGRAPH_REALTIMEKIT_API_TOKEN",
+            )
         prefix = ("client", "v4", "accounts", self._account, "realtime", "kit", self._app)
         return path_of(*prefix, *segments)
 

@@ -17,7 +17,7 @@ import jwt
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.errors import ErrorCode, GatewayError, Provider, not_configured
 from resolvers.http import UpstreamHttp, json_body
 from resolvers.stream.ids import SessionKey
 from resolvers.stream.models import CallStatsPage, ParticipantSessionsPage
@@ -44,6 +44,12 @@ class StreamClient:
         self._secret = credentials.stream_api_secret
 
     def _headers(self) -> dict[str, str]:
+        if not self._api_key or not self._secret:
+            raise not_configured(
+                Provider.STREAM_VIDEO,
+                "SESSIONGRAPH_STREAM_API_KEY",
+                "SESSIONGRAPH_STREAM_API_SECRET",
+            )
         return {"Stream-Auth-Type": "jwt", "Authorization": server_token(self._secret)}
 
     async def participant_sessions(
