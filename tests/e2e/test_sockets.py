@@ -73,3 +73,34 @@ def test_gateway_reaches_separately_served_upstreams_over_http() -> None:
     for secret in secrets:
         assert secret not in printed
         assert secret not in allowed.text
+
+
+def test_without_a_static_token_the_callers_bearer_token_is_forwarded_to_google() -> None:
+    upstream_port, gateway_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{upstream_port}"
+    env = {"SESSIONGRAPH_MEET_URL": base, "SESSIONGRAPH_DISCOVERY_URL": base}
+    query = "{ conferenceRecords(first: 1) { edges { node { name } } } }"
+    with (
+        running(["emulate", "--port", str(upstream_port)]),
+        running(["serve", "--port", str(gateway_port)], env),
+    ):
+        url = f"http://127.0.0.1:{gateway_port}/graphql"
+        anonymous = httpx.post(url, json={"query": query}, timeout=30).json()
+        wrong = httpx.post(
+            url, json={"query": query}, headers={"Authorization": "Bearer not-a-token"}, timeout=30
+        ).json()
+        caller = httpx.post(
+            url,
+            json={"query": query},
+            headers={"Authorization": f"Bearer {DEMO_CREDENTIALS.google_token}"},
+            timeout=30,
+        ).json()
+
+    assert anonymous["errors"][0]["extensions"] == {
+        "code": "UNAUTHENTICATED",
+        "provider": "GOOGLE_MEET",
+    }
+    assert wrong["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert wrong["errors"][0]["extensions"]["upstreamStatus"] == 401
+    assert "errors" not in caller
+    assert len(caller["data"]["conferenceRecords"]["edges"]) == 1
