@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from resolvers.errors import GatewayError, bad_input
+from resolvers.errors import bad_input
 
-__all__ = ["CursorCodec"]
+__all__ = ["CursorCodec", "scope_of"]
 
 _VERSION = "v1"
 _MAC_BYTES = 16
@@ -73,7 +73,3 @@ class CursorCodec:
 def scope_of(*parts: object) -> str:
     """A stable connection scope from its identity (provider, parent, filter, order)."""
     return "|".join(str(part) for part in parts)
-
-
-# Re-exported for adapters that want one import.
-__all__ += ["GatewayError", "scope_of"]

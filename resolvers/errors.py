@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["ErrorCode", "GatewayError", "Provider", "bad_input", "not_configured", "not_found"]
+__all__ = [
+    "ErrorCode",
+    "GatewayError",
+    "Provider",
+    "bad_input",
+    "found",
+    "not_configured",
+    "not_found",
+]
+
+T = TypeVar("T")
 
 
 class Provider(StrEnum):
@@ -110,3 +120,13 @@ def not_configured(provider: Provider, *settings: str) -> GatewayError:
         f"The gateway has no credentials for this upstream: set {', '.join(settings)}",
         provider=provider,
     )
+
+
+def found(value: T | None, message: str, provider: Provider) -> T:
+    """A single-object root field's value, or NOT_FOUND (the field is then null).
+
+    Loaders turn the upstream's 404 into None, so None here means it answered 404.
+    """
+    if value is None:
+        raise not_found(message, provider)
+    return value

@@ -32,8 +32,10 @@ __all__ = [
     "RetryPolicy",
     "UpstreamHttp",
     "error_from_status",
+    "json_body",
     "path_of",
     "retry_after_seconds",
+    "status_error_parser",
 ]
 
 _STATUS_CODES: dict[int, ErrorCode] = {
@@ -230,9 +232,6 @@ def json_body(response: httpx.Response, provider: Provider) -> Any:
         ) from exc
 
 
-__all__ += ["json_body"]
-
-
 def status_error_parser(provider: Provider) -> ErrorParser:
     """Map by HTTP status only (plus `Retry-After`); for upstreams with no richer body."""
 
@@ -242,6 +241,3 @@ def status_error_parser(provider: Provider) -> ErrorParser:
         )
 
     return parse
-
-
-__all__ += ["status_error_parser"]

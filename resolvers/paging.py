@@ -22,6 +22,7 @@ __all__ = [
     "ConnectionSlice",
     "PageWindow",
     "PagedSource",
+    "Paging",
     "check_count",
     "paginate",
 ]
@@ -148,6 +149,3 @@ class Paging:
             max_page_size=self.max_page_size,
             default_page_size=self.default_page_size,
         )
-
-
-__all__ += ["Paging"]

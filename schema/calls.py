@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers.cursors import scope_of
 from resolvers.errors import Provider as ProviderValue
-from resolvers.errors import not_found
+from resolvers.errors import found
 from resolvers.paging import ConnectionArgs
 from resolvers.stream.client import canonical_json
 from resolvers.stream.filters import (
@@ -205,10 +205,8 @@ class CallsQuery:
     async def call_session(
         self, info: Info, call_type: str, call_id: str, session_id: str
     ) -> CallSession | None:
-        found = await _session_by_key(info, session_key(call_type, call_id, session_id))
-        if found is None:
-            raise not_found("Stream Video has no such call session", ProviderValue.STREAM_VIDEO)
-        return found
+        session = await _session_by_key(info, session_key(call_type, call_id, session_id))
+        return found(session, "Stream Video has no such call session", ProviderValue.STREAM_VIDEO)
 
     @strawberry.field(description="Stream Video call sessions, newest start first.")
     async def call_sessions(

@@ -11,7 +11,7 @@ from resolvers.discovery import models
 from resolvers.discovery.filters import SessionFilter, order_by, session_filter
 from resolvers.discovery.names import check_parent, check_session_name
 from resolvers.discovery.writes import NewSession, create_session, delete_session, update_session
-from resolvers.errors import Provider, not_found
+from resolvers.errors import Provider, found
 from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
 from schema.context import Info
@@ -197,10 +197,8 @@ class ConversationFilter:
 class ConversationsQuery:
     @strawberry.field(description="One conversation by name (`{parent}/sessions/{session}`).")
     async def conversation(self, info: Info, name: str) -> Conversation | None:
-        found = await load_conversation(info, name)
-        if found is None:
-            raise not_found("No conversation with this name", Provider.VERTEX_AI_SEARCH)
-        return found
+        conversation = await load_conversation(info, name)
+        return found(conversation, "No conversation with this name", Provider.VERTEX_AI_SEARCH)
 
     @strawberry.field(
         description="Conversations under `parent` (default: the configured engine), most "

@@ -13,7 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.cursors import scope_of
-from resolvers.errors import GatewayError, Provider, bad_input, not_found
+from resolvers.errors import GatewayError, Provider, bad_input, found
 from resolvers.paging import ConnectionArgs
 from resolvers.realtimekit import models
 from resolvers.realtimekit.client import LinkKind
@@ -245,10 +245,10 @@ async def load_participant(info: Info, key: str) -> RealtimeParticipant | None:
 class RealtimeQuery:
     @strawberry.field(description="One RealtimeKit session by its session id.")
     async def realtime_session(self, info: Info, id: str) -> RealtimeSession | None:
-        found = await load_session(info, id)
-        if found is None:
-            raise not_found("No RealtimeKit session with this id", Provider.CLOUDFLARE_REALTIMEKIT)
-        return found
+        session = await load_session(info, id)
+        return found(
+            session, "No RealtimeKit session with this id", Provider.CLOUDFLARE_REALTIMEKIT
+        )
 
     @strawberry.field(description="RealtimeKit sessions, newest first; pages both ways.")
     async def realtime_sessions(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -92,11 +91,7 @@ class NodeQuery:
             raise bad_input(f"`ids` takes at most {info.context.max_ids} ids", field="ids")
         # Each item is its own awaitable so one bad id fails only its own list entry,
         # and all of them run concurrently (and batch in the loaders).
-        return [_node_or_error(info, node_id) for node_id in ids]  # type: ignore[misc]
-
-
-def _node_or_error(info: Info, node_id: str) -> Coroutine[Any, Any, Any]:
-    return resolve_global_id(info, node_id)
+        return [resolve_global_id(info, node_id) for node_id in ids]  # type: ignore[misc]
 
 
 @strawberry.federation.type(shareable=True, description="Where a page sits in its connection.")
@@ -137,8 +132,3 @@ class Connection(Generic[NodeT]):
             ),
             total_count=page.total_count,
         )
-
-
-async def gather_nodes(*coroutines: Awaitable[Any]) -> list[Any]:
-    """Await concurrently; used where one field needs several loader results."""
-    return list(await asyncio.gather(*coroutines))

@@ -9,14 +9,13 @@ import strawberry
 
 from resolvers.cursors import scope_of
 from resolvers.dataloader import Loader
-from resolvers.errors import Provider, not_found
 from resolvers.meet.loaders import MeetLoaders
 from resolvers.meet.names import check_name
 from resolvers.paging import ConnectionArgs
 from schema.context import Info
 from schema.relay import Connection, decode_global_id, resolve_node_key
 
-__all__ = ["MeetEntity", "by_name", "key_from_reference", "meet_connection", "require"]
+__all__ = ["MeetEntity", "by_name", "key_from_reference", "meet_connection"]
 
 T = TypeVar("T")
 W = TypeVar("W")
@@ -40,16 +39,6 @@ async def meet_connection(
         scope=scope_of("meet", listing, parent, filter_),
     )
     return Connection.build(page, to_node)
-
-
-def require(value: T | None, what: str) -> T:
-    """A root field's object, or NOT_FOUND (the field is then null with that error).
-
-    Loaders turn Meet's 404 into None, so None here means Meet answered 404.
-    """
-    if value is None:
-        raise not_found(f"Google Meet has no {what} with this name", Provider.GOOGLE_MEET)
-    return value
 
 
 def key_from_reference(type_name: str, id_: strawberry.ID | None, name: str | None) -> str | None:

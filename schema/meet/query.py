@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.errors import Provider, found
 from resolvers.meet.filters import ConferenceRecordFilterInput, conference_record_filter
 from resolvers.meet.names import check_name, meeting_code_or_space
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.meet.common import meet_connection, require
+from schema.meet.common import meet_connection
 from schema.meet.records import ConferenceRecord, Space, load_conference_record
 from schema.relay import Connection
 
 __all__ = ["ConferenceRecordFilter", "MeetQuery"]
+
+MEET = Provider.GOOGLE_MEET
 
 
 @strawberry.input(description="Narrows conference records; every value is quoted for Meet.")
@@ -35,7 +38,8 @@ class MeetQuery:
     @strawberry.field(description="One conference record by name (`conferenceRecords/{id}`).")
     async def conference_record(self, info: Info, name: str) -> ConferenceRecord | None:
         check_name("conference record", name)
-        return require(await load_conference_record(info, name), "conference record")
+        record = await load_conference_record(info, name)
+        return found(record, "Google Meet has no conference record with this name", MEET)
 
     @strawberry.field(description="Conference records visible to the caller, newest start first.")
     async def conference_records(
@@ -68,4 +72,4 @@ class MeetQuery:
     @strawberry.field(description="A space by name (`spaces/{id}`) or by meeting code.")
     async def space(self, info: Info, name: str) -> Space | None:
         wire = await info.context.loaders.meet.spaces.load(meeting_code_or_space(name))
-        return Space.from_wire(require(wire, "space"))
+        return Space.from_wire(found(wire, "Google Meet has no space with this name", MEET))
