@@ -104,7 +104,9 @@ class RateLimiter:
         if current is None or now - current.started >= window:
             current = self._windows[token] = _Window(started=now, used=0)
         current.used += 1
-        reset = max(1, math.ceil(current.started + window - now))
+        # Elapsed first: `started + window - now` can round to just over the window
+        # and report 301 seconds for a fresh 300-second window.
+        reset = max(1, math.ceil(window - (now - current.started)))
         remaining = max(0, quota - current.used)
         headers = {
             "Ratelimit": f'"default";r={remaining};t={reset}',
