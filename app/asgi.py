@@ -6,7 +6,7 @@ import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,12 +16,14 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from app.emulators import EmulatorHub
 from app.graphiql import graphiql_response, graphiql_routes
 from app.http_errors import GraphQLHttpErrors
 from app.runtime import Runtime
 from app.settings import Settings
 from schema.context import Context
+
+if TYPE_CHECKING:
+    from app.emulators import EmulatorHub
 
 __all__ = ["create_app"]
 

@@ -8,24 +8,27 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 import strawberry
 from pydantic import SecretStr
 from starlette.requests import Request
 
-from app.emulators import EmulatorConfig, EmulatorHub, build_hub
-from app.emulators.config import DEMO_CREDENTIALS
 from app.settings import Settings
-from resolvers import discovery, meet, realtimekit, stream
 from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
-from resolvers.http import ErrorParser, RetryPolicy, UpstreamHttp
+from resolvers.http import RetryPolicy, UpstreamHttp
 from resolvers.loaders import Loaders
 from resolvers.paging import Paging
+from resolvers.registry import SPECS
+from resolvers.spec import UpstreamSpec
 from resolvers.upstreams import Caller, UpstreamCredentials, Upstreams
 from schema import OperationLimits, build_schema
 from schema.context import Context
+
+if TYPE_CHECKING:
+    from app.emulators import EmulatorHub
 
 __all__ = ["Runtime"]
 
@@ -45,64 +48,15 @@ class Runtime:
 
     @classmethod
     def create(cls, settings: Settings, hub: EmulatorHub | None = None) -> Runtime:
-        urls = (
-            settings.meet_url,
-            settings.discovery_url,
-            settings.realtimekit_url,
-            settings.stream_url,
-        )
-        if hub is None and not all(urls):
-            hub = build_hub(EmulatorConfig(seed=settings.emulator_seed))
-        if hub is not None and (settings.emulator_latency_ms or settings.emulator_error_rate):
-            for emulator in hub.emulators.values():
-                emulator.knobs.latency_ms = settings.emulator_latency_ms
-                emulator.knobs.error_rate = settings.emulator_error_rate
+        if hub is None and not all(settings.upstream_url(spec.name) for spec in SPECS):
+            hub = _default_hub(settings)
         clients: list[httpx.AsyncClient] = []
-
-        def upstream(
-            provider: Provider, url: str | None, parser: ErrorParser, retry: frozenset[int]
-        ) -> UpstreamHttp:
-            client = _client(settings, url, hub)
+        http: dict[Provider, UpstreamHttp] = {}
+        for spec in SPECS:
+            client = _client(settings, settings.upstream_url(spec.name), hub)
             clients.append(client)
-            policy = RetryPolicy(
-                attempts=settings.retry_attempts,
-                base_delay=settings.retry_base_delay,
-                max_delay=settings.retry_max_delay,
-                retry_statuses=retry,
-            )
-            return UpstreamHttp(
-                provider,
-                client,
-                parse_error=parser,
-                policy=policy,
-                timeout=settings.read_timeout,
-                concurrency=settings.upstream_concurrency,
-            )
-
-        upstreams = Upstreams(
-            meet=upstream(
-                Provider.GOOGLE_MEET, settings.meet_url, meet.error_parser, meet.RETRY_STATUSES
-            ),
-            discovery=upstream(
-                Provider.VERTEX_AI_SEARCH,
-                settings.discovery_url,
-                discovery.error_parser,
-                discovery.RETRY_STATUSES,
-            ),
-            realtimekit=upstream(
-                Provider.CLOUDFLARE_REALTIMEKIT,
-                settings.realtimekit_url,
-                realtimekit.error_parser,
-                realtimekit.RETRY_STATUSES,
-            ),
-            stream=upstream(
-                Provider.STREAM_VIDEO,
-                settings.stream_url,
-                stream.error_parser,
-                stream.RETRY_STATUSES,
-            ),
-            credentials=_credentials(settings),
-        )
+            http[spec.provider] = _upstream_http(settings, spec, client)
+        upstreams = Upstreams(http=http, credentials=_credentials(settings))
         secret = (
             settings.cursor_secret.get_secret_value().encode() if settings.cursor_secret else None
         )
@@ -129,7 +83,7 @@ class Runtime:
         caller = Caller(authorization=request.headers.get("authorization") if request else None)
         return Context(
             request=request,
-            loaders=Loaders.build(self.upstreams, caller, paging),
+            loaders=Loaders.build(self.upstreams, caller),
             paging=paging,
             max_ids=self.settings.max_ids,
         )
@@ -139,14 +93,41 @@ class Runtime:
             await client.aclose()
 
     def upstream_modes(self) -> dict[str, str]:
-        s = self.settings
-        pairs = {
-            "meet": s.meet_url,
-            "discovery": s.discovery_url,
-            "realtimekit": s.realtimekit_url,
-            "stream": s.stream_url,
+        return {
+            spec.name: "configured" if self.settings.upstream_url(spec.name) else "emulator"
+            for spec in SPECS
         }
-        return {name: "configured" if url else "emulator" for name, url in pairs.items()}
+
+
+def _default_hub(settings: Settings) -> EmulatorHub:
+    # Imported here so a gateway with every upstream configured never loads the emulators.
+    from app.emulators import EmulatorConfig, build_hub  # noqa: PLC0415
+
+    hub = build_hub(EmulatorConfig(seed=settings.emulator_seed))
+    if settings.emulator_latency_ms or settings.emulator_error_rate:
+        for emulator in hub.emulators.values():
+            emulator.knobs.latency_ms = settings.emulator_latency_ms
+            emulator.knobs.error_rate = settings.emulator_error_rate
+    return hub
+
+
+def _upstream_http(
+    settings: Settings, spec: UpstreamSpec, client: httpx.AsyncClient
+) -> UpstreamHttp:
+    policy = RetryPolicy(
+        attempts=settings.retry_attempts,
+        base_delay=settings.retry_base_delay,
+        max_delay=settings.retry_max_delay,
+        retry_statuses=spec.retry_statuses,
+    )
+    return UpstreamHttp(
+        spec.provider,
+        client,
+        parse_error=spec.error_parser,
+        policy=policy,
+        timeout=settings.read_timeout,
+        concurrency=settings.upstream_concurrency,
+    )
 
 
 def _stretch(secret: bytes) -> bytes:
@@ -168,37 +149,38 @@ def _client(settings: Settings, url: str | None, hub: EmulatorHub | None) -> htt
     )
 
 
-def _secret(value: object | None) -> str | None:
-    return value.get_secret_value() if isinstance(value, SecretStr) else None
+def _setting(settings: Settings, field_name: str) -> str:
+    value = getattr(settings, field_name)
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value if isinstance(value, str) else ""
 
 
 def _credentials(settings: Settings) -> UpstreamCredentials:
-    demo = DEMO_CREDENTIALS
-    google = _secret(settings.google_access_token)
-    # On an emulator the gateway holds the emulator's own token, so the demo works
-    # without Google credentials; a real upstream gets the configured token or,
-    # without one, the caller's bearer token (None here means "forward").
-    meet_token = google or (None if settings.meet_url else demo.google_token)
-    discovery_token = google or (None if settings.discovery_url else demo.google_token)
-    on_stream_emulator = not settings.stream_url
-    on_rtk_emulator = not settings.realtimekit_url
+    emulated = {spec.name for spec in SPECS if not settings.upstream_url(spec.name)}
+
+    def pick(upstream: str, field_name: str) -> str:
+        # On an emulator the gateway holds the emulator's own demo credential.
+        if upstream in emulated:
+            from app.emulators.config import DEMO_CREDENTIALS  # noqa: PLC0415
+
+            return str(getattr(DEMO_CREDENTIALS, field_name))
+        return _setting(settings, field_name)
+
+    google = _setting(settings, "google_access_token") or None
+
+    def google_token(upstream: str) -> str | None:
+        # A real Google upstream gets the configured token or, without one, the
+        # caller's bearer token (None here means "forward").
+        return google or (pick(upstream, "google_token") if upstream in emulated else None)
+
     return UpstreamCredentials(
-        meet_token=meet_token,
-        discovery_token=discovery_token,
-        stream_api_key=demo.stream_api_key
-        if on_stream_emulator
-        else _secret(settings.stream_api_key) or "",
-        stream_api_secret=demo.stream_api_secret
-        if on_stream_emulator
-        else _secret(settings.stream_api_secret) or "",
-        realtimekit_account_id=demo.realtimekit_account_id
-        if on_rtk_emulator
-        else settings.realtimekit_account_id or "",
-        realtimekit_app_id=demo.realtimekit_app_id
-        if on_rtk_emulator
-        else settings.realtimekit_app_id or "",
-        realtimekit_api_token=demo.realtimekit_api_token
-        if on_rtk_emulator
-        else _secret(settings.realtimekit_api_token) or "",
+        meet_token=google_token("meet"),
+        discovery_token=google_token("discovery"),
+        stream_api_key=pick("stream", "stream_api_key"),
+        stream_api_secret=pick("stream", "stream_api_secret"),
+        realtimekit_account_id=pick("realtimekit", "realtimekit_account_id"),
+        realtimekit_app_id=pick("realtimekit", "realtimekit_app_id"),
+        realtimekit_api_token=pick("realtimekit", "realtimekit_api_token"),
         discovery_parent=settings.discovery_parent,
     )

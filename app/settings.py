@@ -1,4 +1,4 @@
-"""Configuration from `SESSIONGRAPH_*` environment variables (CONTRACT.md §2)."""
+"""Configuration from `SESSIONGRAPH_*` environment variables ."""
 
 from __future__ import annotations
 
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     emulator_seed: int = 20261101
     emulator_latency_ms: float = Field(default=0.0, ge=0)
     emulator_error_rate: float = Field(default=0.0, ge=0, le=1)
+
+    def upstream_url(self, name: str) -> str | None:
+        """The configured base URL of the upstream named `name` (None: its emulator)."""
+        url = getattr(self, f"{name}_url")
+        return url if isinstance(url, str) and url else None
 
     def api_key_set(self) -> frozenset[str]:
         if self.api_keys is None:

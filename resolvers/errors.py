@@ -33,6 +33,19 @@ class Provider(StrEnum):
     STREAM_VIDEO = "STREAM_VIDEO"
     CLOUDFLARE_REALTIMEKIT = "CLOUDFLARE_REALTIMEKIT"
 
+    @property
+    def label(self) -> str:
+        """The upstream's product name, as error messages show it."""
+        return _PROVIDER_LABELS[self]
+
+
+_PROVIDER_LABELS: dict[Provider, str] = {
+    Provider.GOOGLE_MEET: "Google Meet",
+    Provider.VERTEX_AI_SEARCH: "Vertex AI Search",
+    Provider.STREAM_VIDEO: "Stream Video",
+    Provider.CLOUDFLARE_REALTIMEKIT: "Cloudflare RealtimeKit",
+}
+
 
 class ErrorCode(StrEnum):
     """`extensions.code` values fixed by the contract."""

@@ -50,13 +50,6 @@ _STATUS_CODES: dict[int, ErrorCode] = {
     504: ErrorCode.UPSTREAM_TIMEOUT,
 }
 
-_LABELS: dict[Provider, str] = {
-    Provider.GOOGLE_MEET: "Google Meet",
-    Provider.VERTEX_AI_SEARCH: "Vertex AI Search",
-    Provider.STREAM_VIDEO: "Stream Video",
-    Provider.CLOUDFLARE_REALTIMEKIT: "Cloudflare RealtimeKit",
-}
-
 
 def path_of(*segments: str) -> str:
     """Join path segments, percent-encoding each so no input can add a segment or a query."""
@@ -92,7 +85,7 @@ def error_from_status(
     code = _STATUS_CODES.get(status)
     if code is None:
         code = ErrorCode.UPSTREAM_UNAVAILABLE if status >= 500 else ErrorCode.BAD_USER_INPUT
-    label = _LABELS[provider]
+    label = provider.label
     detail = f" ({reason})" if reason else ""
     messages = {
         ErrorCode.NOT_FOUND: f"{label} has no such object{detail}",
@@ -195,7 +188,7 @@ class UpstreamHttp:
         except httpx.HTTPError as exc:
             raise GatewayError(
                 ErrorCode.UPSTREAM_UNAVAILABLE,
-                f"{_LABELS[self.provider]} could not be reached",
+                f"{self.provider.label} could not be reached",
                 provider=self.provider,
             ) from exc
         if response.is_success:
@@ -226,7 +219,7 @@ def json_body(response: httpx.Response, provider: Provider) -> Any:
     except ValueError as exc:
         raise GatewayError(
             ErrorCode.UPSTREAM_UNAVAILABLE,
-            f"{_LABELS[provider]} sent a malformed response",
+            f"{provider.label} sent a malformed response",
             provider=provider,
             upstream_status=response.status_code,
         ) from exc

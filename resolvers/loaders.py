@@ -1,33 +1,56 @@
-"""The per-request loaders container: one sub-container per upstream."""
+"""The per-request loaders container: one loader set per registered upstream."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from resolvers.discovery import DiscoveryLoaders
 from resolvers.meet import MeetLoaders
-from resolvers.paging import Paging
 from resolvers.realtimekit import RealtimeKitLoaders
+from resolvers.registry import SPECS
 from resolvers.stream import StreamLoaders
 from resolvers.upstreams import Caller, Upstreams
 
 __all__ = ["Loaders"]
 
+L = TypeVar("L")
 
-@dataclass
+
 class Loaders:
-    """Built once per GraphQL request (aiodataloader binds the running loop), never shared."""
+    """Built once per GraphQL request (aiodataloader binds the running loop), never shared.
 
-    meet: MeetLoaders
-    discovery: DiscoveryLoaders
-    realtimekit: RealtimeKitLoaders
-    stream: StreamLoaders
+    Each registered upstream spec builds its own loader set; `of(MeetLoaders)`
+    finds one by type. The named properties are typed shortcuts for the schema.
+    """
+
+    def __init__(self, sets: list[Any]) -> None:
+        self._by_type: dict[type[Any], Any] = {type(s): s for s in sets}
 
     @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> Loaders:
+    def build(cls, upstreams: Upstreams, caller: Caller) -> Loaders:
         return cls(
-            meet=MeetLoaders.build(upstreams, caller, paging),
-            discovery=DiscoveryLoaders.build(upstreams, caller, paging),
-            realtimekit=RealtimeKitLoaders.build(upstreams, caller, paging),
-            stream=StreamLoaders.build(upstreams, caller, paging),
+            [
+                spec.build_loaders(upstreams.http[spec.provider], upstreams.credentials, caller)
+                for spec in SPECS
+            ]
         )
+
+    def of(self, kind: type[L]) -> L:
+        """The loader set of type `kind` (one per upstream)."""
+        return cast("L", self._by_type[kind])
+
+    @property
+    def meet(self) -> MeetLoaders:
+        return self.of(MeetLoaders)
+
+    @property
+    def discovery(self) -> DiscoveryLoaders:
+        return self.of(DiscoveryLoaders)
+
+    @property
+    def realtimekit(self) -> RealtimeKitLoaders:
+        return self.of(RealtimeKitLoaders)
+
+    @property
+    def stream(self) -> StreamLoaders:
+        return self.of(StreamLoaders)

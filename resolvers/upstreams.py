@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from resolvers.errors import Provider
 from resolvers.http import UpstreamHttp
 
 __all__ = ["Caller", "UpstreamCredentials", "Upstreams"]
@@ -28,12 +30,9 @@ class UpstreamCredentials:
 
 @dataclass(frozen=True)
 class Upstreams:
-    """One pooled client per upstream, living as long as the process."""
+    """One pooled client per registered upstream, living as long as the process."""
 
-    meet: UpstreamHttp
-    discovery: UpstreamHttp
-    realtimekit: UpstreamHttp
-    stream: UpstreamHttp
+    http: Mapping[Provider, UpstreamHttp]
     credentials: UpstreamCredentials
 
 

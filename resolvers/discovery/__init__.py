@@ -5,10 +5,17 @@ from __future__ import annotations
 from resolvers.discovery.loaders import DiscoveryLoaders
 from resolvers.errors import Provider
 from resolvers.google import google_error_parser
-from resolvers.http import ErrorParser
+from resolvers.spec import CredentialMode, UpstreamSpec
 
-__all__ = ["RETRY_STATUSES", "DiscoveryLoaders", "error_parser"]
+__all__ = ["SPEC", "DiscoveryLoaders"]
 
-error_parser: ErrorParser = google_error_parser(Provider.VERTEX_AI_SEARCH)
-# The client-library policy retries UNAVAILABLE; 429 is backed off too (reference §10).
-RETRY_STATUSES = frozenset({429, 503})
+SPEC = UpstreamSpec(
+    provider=Provider.VERTEX_AI_SEARCH,
+    name="discovery",
+    credential_mode=CredentialMode.CALLER_BEARER,
+    required_settings=(),
+    error_parser=google_error_parser(Provider.VERTEX_AI_SEARCH),
+    # The client-library policy retries UNAVAILABLE; 429 is backed off too.
+    retry_statuses=frozenset({429, 503}),
+    build_loaders=DiscoveryLoaders.build,
+)

@@ -17,9 +17,9 @@ from resolvers.dataloader import Loader, fetch_each
 from resolvers.discovery import models
 from resolvers.discovery.client import MAX_PAGE_SIZE, DiscoveryClient
 from resolvers.errors import Provider
+from resolvers.http import UpstreamHttp
 from resolvers.pagers import TokenPage, TokenPager
-from resolvers.paging import Paging
-from resolvers.upstreams import Caller, Upstreams
+from resolvers.upstreams import Caller, UpstreamCredentials
 
 __all__ = ["DiscoveryLoaders", "PageKey"]
 
@@ -48,11 +48,10 @@ class DiscoveryLoaders:
     pages: Loader[PageKey, SessionPage]
 
     @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> DiscoveryLoaders:
-        credentials = upstreams.credentials
-        client = DiscoveryClient(
-            upstreams.discovery, credentials.discovery_token, caller.authorization
-        )
+    def build(
+        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller
+    ) -> DiscoveryLoaders:
+        client = DiscoveryClient(http, credentials.discovery_token, caller.authorization)
         loaders = cls(
             client=client,
             default_parent=credentials.discovery_parent,

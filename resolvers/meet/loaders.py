@@ -9,11 +9,11 @@ from typing import Any
 
 from resolvers.dataloader import Loader, fetch_each
 from resolvers.errors import Provider
+from resolvers.http import UpstreamHttp
 from resolvers.meet import models
 from resolvers.meet.client import LISTINGS, MeetClient
 from resolvers.pagers import TokenPage, TokenPager
-from resolvers.paging import Paging
-from resolvers.upstreams import Caller, Upstreams
+from resolvers.upstreams import Caller, UpstreamCredentials
 
 __all__ = ["MeetLoaders", "PageKey"]
 
@@ -54,8 +54,10 @@ class MeetLoaders:
     pages: Loader[PageKey, TokenPage[Any]]
 
     @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> MeetLoaders:
-        client = MeetClient(upstreams.meet, upstreams.credentials.meet_token, caller.authorization)
+    def build(
+        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller
+    ) -> MeetLoaders:
+        client = MeetClient(http, credentials.meet_token, caller.authorization)
 
         def by_name(model: type[Any]) -> Loader[str, Any]:
             return Loader(fetch_each(lambda name: client.get(name, model)))

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from resolvers.dataloader import Loader, fetch_each
+from resolvers.http import UpstreamHttp
 from resolvers.pagers import OffsetPage, OffsetPager
-from resolvers.paging import Paging
 from resolvers.realtimekit import models
 from resolvers.realtimekit.client import MAX_PER_PAGE, LinkKind, RealtimeKitClient
 from resolvers.realtimekit.queries import ParticipantQuery, SessionQuery
-from resolvers.upstreams import Caller, Upstreams
+from resolvers.upstreams import Caller, UpstreamCredentials
 
 __all__ = ["ParticipantPageKey", "RealtimeKitLoaders", "SessionPageKey"]
 
@@ -58,9 +58,11 @@ class RealtimeKitLoaders:
     participant_pages: Loader[ParticipantPageKey, OffsetPage[models.Participant]]
 
     @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> RealtimeKitLoaders:
+    def build(
+        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller
+    ) -> RealtimeKitLoaders:
         # `caller` is unused: RealtimeKit takes the server's token, never the caller's.
-        client = RealtimeKitClient(upstreams.realtimekit, upstreams.credentials)
+        client = RealtimeKitClient(http, credentials)
         sessions: Loader[str, models.Session | None] = Loader(fetch_each(client.session))
         participants: Loader[tuple[str, str], models.Participant | None] = Loader(
             fetch_each(lambda key: client.participant(*key))

@@ -17,7 +17,7 @@ import orjson
 
 from resolvers.dataloader import Loader, fetch_each
 from resolvers.errors import Provider, not_found
-from resolvers.paging import Paging
+from resolvers.http import UpstreamHttp
 from resolvers.stream.client import StreamClient, canonical_json
 from resolvers.stream.filters import (
     CallSessionFilterInput,
@@ -35,7 +35,7 @@ from resolvers.stream.models import (
     Totals,
 )
 from resolvers.stream.paging import MAX_LIMIT, CursorPage, CursorPager, PageRequest
-from resolvers.upstreams import Caller, Upstreams
+from resolvers.upstreams import Caller, UpstreamCredentials
 
 __all__ = ["CALL_SESSION_SORT", "StreamLoaders"]
 
@@ -64,9 +64,11 @@ class StreamLoaders:
     """The Stream loaders of one request; never shared across requests."""
 
     @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller, paging: Paging) -> StreamLoaders:
+    def build(
+        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller
+    ) -> StreamLoaders:
         # Stream is called with the gateway's own server token, never the caller's.
-        return cls(StreamClient(upstreams.stream, upstreams.credentials))
+        return cls(StreamClient(http, credentials))
 
     def __init__(self, client: StreamClient) -> None:
         self._client = client

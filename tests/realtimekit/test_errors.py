@@ -12,7 +12,7 @@ from app.emulators.framework import FaultRule
 from app.runtime import Runtime
 from app.settings import Settings
 from resolvers.errors import ErrorCode, GatewayError
-from resolvers.realtimekit import error_parser
+from resolvers.realtimekit.errors import error_parser
 from schema.relay import encode_global_id
 from tests.conftest import GraphQL
 from tests.realtimekit.upstream import emulator, large_session, session_with

@@ -13,7 +13,7 @@ from app.emulators import EmulatorHub
 from app.emulators.stream.dataset import CallSessionRow, StreamDataset
 from app.runtime import Runtime
 from app.settings import Settings
-from resolvers.stream import error_parser
+from resolvers.stream.errors import error_parser
 from resolvers.stream.client import server_token
 from resolvers.stream.timeline import timeline
 from resolvers.timeline import TimelineFilter

@@ -1,0 +1,68 @@
+"""One face per upstream: the typed spec every layer loops over.
+
+Each upstream package (`resolvers/<upstream>/`) exports one `SPEC`; the
+registry (`resolvers/registry.py`) lists them. The runtime builds one HTTP
+client per spec, the loaders container one loader set per spec, the merged
+timeline and the emulator hub follow the same list, so adding an upstream is
+one package plus one registry line.
+
+Per-upstream policies are slots of the spec, written once where the upstream
+is described: retry statuses and the error parser today; cache lifetimes,
+quota, breaker thresholds, readiness probe and webhook receiver as they land.
+A slot left `None` means the gateway's default behaviour for that policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from resolvers.errors import Provider
+
+if TYPE_CHECKING:
+    from resolvers.http import ErrorParser, UpstreamHttp
+    from resolvers.upstreams import Caller, UpstreamCredentials
+
+__all__ = ["CredentialMode", "LoadersFactory", "UpstreamSpec"]
+
+
+class CredentialMode(StrEnum):
+    """Whose identity an upstream call carries (it also keys anything cached across requests)."""
+
+    # The gateway's own server credentials (Stream, RealtimeKit): one identity for every caller.
+    SERVER = "server"
+    # A configured static Google token, else the caller's own `Authorization: Bearer` forwarded.
+    CALLER_BEARER = "caller-bearer"
+
+
+LoadersFactory = Callable[["UpstreamHttp", "UpstreamCredentials", "Caller"], Any]
+
+
+@dataclass(frozen=True)
+class UpstreamSpec:
+    """Everything the gateway knows about one upstream, in one place."""
+
+    provider: Provider
+    # Short name: settings prefix (`SESSIONGRAPH_<NAME>_URL`), emulator name, metric label.
+    name: str
+    credential_mode: CredentialMode
+    # Settings that must be set when the upstream's URL is (its server credentials).
+    required_settings: tuple[str, ...]
+    error_parser: ErrorParser
+    # Statuses on which an idempotent read is retried, as the upstream's own client libraries do.
+    retry_statuses: frozenset[int]
+    # Builds this upstream's per-request loaders (never shared across requests).
+    build_loaders: LoadersFactory
+    # Slots filled by later work; None = the gateway's default for that policy.
+    cache_policy: Any = None
+    quota: Any = None
+    breaker: Any = None
+    readiness: Any = None
+    webhook: Any = None
+
+    @property
+    def label(self) -> str:
+        """The upstream's product name, as error messages and docs show it."""
+        return self.provider.label
