@@ -26,6 +26,7 @@ from tenacity import (
 )
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 
 __all__ = [
     "ErrorParser",
@@ -139,8 +140,10 @@ class UpstreamHttp:
         policy: RetryPolicy,
         timeout: float,
         concurrency: int,
+        observer: UpstreamObserver = NULL_OBSERVER,
     ) -> None:
         self.provider = provider
+        self.observer = observer
         self.client = client
         self._parse_error = parse_error
         self._policy = policy
@@ -178,22 +181,31 @@ class UpstreamHttp:
         headers: Mapping[str, str] | None,
         json: Any,
     ) -> httpx.Response:
+        started = time.perf_counter()
         try:
             async with self._slots, asyncio.timeout(self._timeout):
                 response = await self.client.request(
                     method, path, params=params, headers=headers, json=json
                 )
         except (TimeoutError, httpx.TimeoutException) as exc:
+            self._observe(method, None, "timeout", started)
             raise error_from_status(self.provider, 504) from exc
         except httpx.HTTPError as exc:
+            self._observe(method, None, "unreachable", started)
             raise GatewayError(
                 ErrorCode.UPSTREAM_UNAVAILABLE,
                 f"{self.provider.label} could not be reached",
                 provider=self.provider,
             ) from exc
+        outcome = "ok" if response.is_success else "error"
+        self._observe(method, response.status_code, outcome, started)
         if response.is_success:
             return response
         raise self._parse_error(response)
+
+    def _observe(self, method: str, status: int | None, outcome: str, started: float) -> None:
+        seconds = time.perf_counter() - started
+        self.observer.request_finished(self.provider, method, status, outcome, seconds)
 
     def _retryable(self, exc: BaseException) -> bool:
         if not isinstance(exc, GatewayError) or exc.upstream_status is None:
