@@ -22,5 +22,5 @@ def test_redis_server_answers_ping_then_is_gone() -> None:
         port = urlparse(url).port
         assert port is not None
         assert _ping(port) == b"+PONG\r\n"
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         _ping(port)

@@ -13,8 +13,8 @@ from app.emulators import EmulatorHub
 from app.emulators.stream.dataset import CallSessionRow, StreamDataset
 from app.runtime import Runtime
 from app.settings import Settings
-from resolvers.stream.errors import error_parser
 from resolvers.stream.client import server_token
+from resolvers.stream.errors import error_parser
 from resolvers.stream.timeline import timeline
 from resolvers.timeline import TimelineFilter
 from resolvers.timestamps import Instant
