@@ -28,10 +28,11 @@ def test_google_upstreams_forward_the_caller_and_the_others_use_server_credentia
         assert all(hasattr(Settings(), name) for name in spec.required_settings)
 
 
-def test_runtime_builds_one_client_per_spec_and_loaders_for_each() -> None:
+async def test_runtime_builds_one_client_per_spec_and_loaders_for_each() -> None:
     runtime = Runtime.create(Settings(_env_file=None))  # type: ignore[call-arg]
     assert set(runtime.upstreams.http) == {spec.provider for spec in SPECS}
     assert len(runtime.clients) == len(SPECS)
     assert runtime.upstream_modes() == dict.fromkeys((s.name for s in SPECS), "emulator")
     loaders = runtime.context_for(None).loaders
     assert loaders.meet is loaders.of(type(loaders.meet))
+    await runtime.close()
