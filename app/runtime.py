@@ -83,8 +83,7 @@ class Runtime:
         caller = Caller(authorization=request.headers.get("authorization") if request else None)
         return Context(
             request=request,
-            loaders=Loaders.build(self.upstreams, caller),
-            paging=paging,
+            loaders=Loaders.build(self.upstreams, caller, paging),
             max_ids=self.settings.max_ids,
         )
 

@@ -16,7 +16,7 @@ from aiodataloader import DataLoader
 
 from resolvers.errors import ErrorCode, GatewayError
 
-__all__ = ["Loader", "fetch_each"]
+__all__ = ["Loader", "fetch_each", "gather_each"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -50,18 +50,34 @@ class Loader(Generic[K, V]):
         self._inner.clear_all()
 
 
-def fetch_each(fetch: Callable[[K], Awaitable[V]]) -> BatchFn[K, V | None]:
-    """A batch function that fetches every key concurrently; NOT_FOUND becomes `None`."""
+def gather_each(fetch: Callable[[K], Awaitable[V]]) -> BatchFn[K, V]:
+    """The one per-key gather: every key fetched concurrently, results in key order.
 
-    async def one(key: K) -> V | BaseException | None:
+    A key whose fetch fails gets its exception as its result, so only the fields
+    that read that key error (list pages use this directly).
+    """
+
+    async def one(key: K) -> V | BaseException:
+        try:
+            return await fetch(key)
+        except Exception as exc:  # returned, not raised: the dataloader contract
+            return exc
+
+    async def batch(keys: Sequence[K]) -> Sequence[V | BaseException]:
+        return await asyncio.gather(*(one(key) for key in keys))
+
+    return batch
+
+
+def fetch_each(fetch: Callable[[K], Awaitable[V]]) -> BatchFn[K, V | None]:
+    """`gather_each` for lookups by key: NOT_FOUND becomes `None`."""
+
+    async def or_none(key: K) -> V | None:
         try:
             return await fetch(key)
         except GatewayError as exc:
             if exc.code is ErrorCode.NOT_FOUND:
                 return None
-            return exc
+            raise
 
-    async def batch(keys: Sequence[K]) -> Sequence[V | BaseException | None]:
-        return await asyncio.gather(*(one(key) for key in keys))
-
-    return batch
+    return gather_each(or_none)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 from resolvers.discovery import DiscoveryLoaders
+from resolvers.errors import Provider
 from resolvers.meet import MeetLoaders
+from resolvers.merge import MergeStream
+from resolvers.paging import ConnectionArgs, Paging
 from resolvers.realtimekit import RealtimeKitLoaders
 from resolvers.registry import SPECS
+from resolvers.sessions import MergedSessions, merged_sessions
+from resolvers.spec import UpstreamSpec
 from resolvers.stream import StreamLoaders
+from resolvers.timeline import TimelineFilter
 from resolvers.upstreams import Caller, Upstreams
 
-__all__ = ["Loaders"]
+__all__ = ["Loaders", "MergedSessions", "TimelineFilter"]
 
 L = TypeVar("L")
 
@@ -20,24 +27,64 @@ class Loaders:
     """Built once per GraphQL request (aiodataloader binds the running loop), never shared.
 
     Each registered upstream spec builds its own loader set; `of(MeetLoaders)`
-    finds one by type. The named properties are typed shortcuts for the schema.
+    finds one by type, `for_provider` by provider. The named properties are typed
+    shortcuts for the schema.
     """
 
-    def __init__(self, sets: list[Any]) -> None:
-        self._by_type: dict[type[Any], Any] = {type(s): s for s in sets}
+    def __init__(self, sets: Sequence[tuple[UpstreamSpec, Any]], paging: Paging) -> None:
+        self.specs = tuple(spec for spec, _ in sets)
+        self.paging = paging
+        self._by_type: dict[type[Any], Any] = {type(s): s for _, s in sets}
+        self._by_provider: dict[Provider, Any] = {spec.provider: s for spec, s in sets}
 
     @classmethod
-    def build(cls, upstreams: Upstreams, caller: Caller) -> Loaders:
+    def build(
+        cls,
+        upstreams: Upstreams,
+        caller: Caller,
+        paging: Paging,
+        specs: Sequence[UpstreamSpec] = SPECS,
+    ) -> Loaders:
         return cls(
             [
-                spec.build_loaders(upstreams.http[spec.provider], upstreams.credentials, caller)
-                for spec in SPECS
-            ]
+                (
+                    spec,
+                    spec.build_loaders(
+                        upstreams.http[spec.provider], upstreams.credentials, caller, paging
+                    ),
+                )
+                for spec in specs
+            ],
+            paging,
         )
 
     def of(self, kind: type[L]) -> L:
         """The loader set of type `kind` (one per upstream)."""
         return cast("L", self._by_type[kind])
+
+    def for_provider(self, provider: Provider) -> Any:
+        """The loader set of `provider`'s upstream."""
+        return self._by_provider[provider]
+
+    async def sessions(
+        self, providers: Sequence[Provider] | None, flt: TimelineFilter, args: ConnectionArgs
+    ) -> MergedSessions:
+        """The merged timeline of every registered upstream with a timeline slot
+        (only `providers`, when given), newest start first."""
+        sources = [
+            (
+                spec.provider,
+                MergeStream(
+                    name=spec.provider.value,
+                    source=spec.timeline.source(self.for_provider(spec.provider), flt),
+                    start_of=spec.timeline.start_of,
+                    key_of=spec.timeline.key_of,
+                ),
+            )
+            for spec in self.specs
+            if spec.timeline is not None and (providers is None or spec.provider in providers)
+        ]
+        return await merged_sessions(sources, flt, args, self.paging)
 
     @property
     def meet(self) -> MeetLoaders:

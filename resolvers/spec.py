@@ -23,9 +23,12 @@ from resolvers.errors import Provider
 
 if TYPE_CHECKING:
     from resolvers.http import ErrorParser, UpstreamHttp
+    from resolvers.paging import PagedSource, Paging
+    from resolvers.timeline import TimelineFilter
+    from resolvers.timestamps import Instant
     from resolvers.upstreams import Caller, UpstreamCredentials
 
-__all__ = ["CredentialMode", "LoadersFactory", "UpstreamSpec"]
+__all__ = ["CredentialMode", "LoadersFactory", "TimelineSlot", "UpstreamSpec"]
 
 
 class CredentialMode(StrEnum):
@@ -37,7 +40,22 @@ class CredentialMode(StrEnum):
     CALLER_BEARER = "caller-bearer"
 
 
-LoadersFactory = Callable[["UpstreamHttp", "UpstreamCredentials", "Caller"], Any]
+# (client, server credentials, caller, the request's paging) -> the upstream's loader set.
+LoadersFactory = Callable[["UpstreamHttp", "UpstreamCredentials", "Caller", "Paging"], Any]
+
+
+@dataclass(frozen=True)
+class TimelineSlot:
+    """How an upstream takes part in the merged `Query.sessions` timeline.
+
+    `source` turns the upstream's loader set and the shared filter into a listing
+    ordered by start time, newest first; `start_of` and `key_of` read an item's
+    start time and a stable tie-break key.
+    """
+
+    source: Callable[[Any, TimelineFilter], PagedSource[Any]]
+    start_of: Callable[[Any], Instant | None]
+    key_of: Callable[[Any], str]
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,8 @@ class UpstreamSpec:
     retry_statuses: frozenset[int]
     # Builds this upstream's per-request loaders (never shared across requests).
     build_loaders: LoadersFactory
+    # Its part of the merged `Query.sessions` timeline (None: it has no sessions to merge).
+    timeline: TimelineSlot | None = None
     # Slots filled by later work; None = the gateway's default for that policy.
     cache_policy: Any = None
     quota: Any = None

@@ -6,29 +6,25 @@ from typing import Any
 
 import strawberry
 
-from resolvers.cursors import scope_of
 from resolvers.errors import Provider as ProviderValue
 from resolvers.errors import found
 from resolvers.paging import ConnectionArgs
-from resolvers.stream.client import canonical_json
-from resolvers.stream.filters import (
+from resolvers.stream import (
     CallSessionFilterInput,
+    CallStatsSession,
     ParticipantFilterInput,
-    call_stats_conditions,
-)
-from resolvers.stream.ids import (
     ParticipantKey,
+    ParticipantRecord,
     SessionKey,
     key_text,
     participant_key_of,
     session_key,
     session_key_of,
 )
-from resolvers.stream.models import CallStatsSession, ParticipantRecord
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.interfaces import Attendance, Session, duration_between
-from schema.relay import Connection, decode_global_id, encode_global_id, register_node
+from schema.interfaces import Attendance, Session, duration_between, register_session_type
+from schema.relay import Connection, encode_global_id, key_of_reference, register_node
 
 __all__ = ["MUTATIONS", "QUERIES", "TYPES"]
 
@@ -45,7 +41,7 @@ class CallParticipantSessionFilter:
         default=None, description="True: still connected; false: already left."
     )
 
-    def to_input(self) -> ParticipantFilterInput:
+    def to_data(self) -> ParticipantFilterInput:
         return ParticipantFilterInput(
             user_ids=None if self.user_ids is None else tuple(self.user_ids),
             publisher_types=None if self.publisher_types is None else tuple(self.publisher_types),
@@ -65,7 +61,7 @@ class CallSessionFilter:
         default=None, description="Sessions that started at or before this time."
     )
 
-    def to_input(self) -> CallSessionFilterInput:
+    def to_data(self) -> CallSessionFilterInput:
         return CallSessionFilterInput(
             call_type=self.call_type,
             call_id=self.call_id,
@@ -107,7 +103,8 @@ class CallParticipantSession(Attendance):
     async def resolve_reference(
         cls, info: Info, **representation: Any
     ) -> CallParticipantSession | None:
-        return await _participant_by_key(info, _global_key(representation, "id"))
+        key = key_of_reference("CallParticipantSession", representation.get("id"))
+        return await _participant_by_key(info, key) if key else None
 
 
 @strawberry.federation.type(
@@ -143,11 +140,9 @@ class CallSession(Session):
         before: str | None = None,
         filter: CallParticipantSessionFilter | None = None,
     ) -> Connection[CallParticipantSession]:
-        flt = filter.to_input() if filter else ParticipantFilterInput()
-        source = info.context.loaders.stream.participant_sessions(self.key, flt)
-        scope = scope_of("stream", "participantSessions", key_text(self.key), flt)
-        page = await info.context.paging.run(
-            source, ConnectionArgs(first, after, last, before), scope
+        flt = filter.to_data() if filter else ParticipantFilterInput()
+        page = await info.context.loaders.stream.participant_sessions_of(
+            self.key, flt, ConnectionArgs(first, after, last, before)
         )
         return Connection.build(page, CallParticipantSession.from_wire)
 
@@ -170,7 +165,10 @@ class CallSession(Session):
     @classmethod
     async def resolve_reference(cls, info: Info, **representation: Any) -> CallSession | None:
         if "id" in representation:
-            key = session_key_of(_global_key(representation, "id"))
+            text = key_of_reference("CallSession", representation["id"])
+            if text is None:
+                return None
+            key = session_key_of(text)
         else:
             key = session_key(
                 str(representation.get("callType", "")),
@@ -180,23 +178,19 @@ class CallSession(Session):
         return await _session_by_key(info, key)
 
 
-def _global_key(representation: dict[str, Any], name: str) -> str:
-    _, key = decode_global_id(str(representation.get(name, "")))
-    return key
-
-
 async def _session_by_key(info: Info, key: SessionKey) -> CallSession | None:
-    wire = await info.context.loaders.stream.call_session.load(key)
+    wire = await info.context.loaders.stream.call_session_by_key.load(key)
     return None if wire is None else CallSession.from_wire(wire)
 
 
 async def _participant_by_key(info: Info, text: str) -> CallParticipantSession | None:
-    record = await info.context.loaders.stream.participant.load(participant_key_of(text))
+    record = await info.context.loaders.stream.participant_by_key.load(participant_key_of(text))
     return None if record is None else CallParticipantSession.from_wire(record)
 
 
 register_node("CallSession", lambda info, text: _session_by_key(info, session_key_of(text)))
 register_node("CallParticipantSession", _participant_by_key)
+register_session_type(ProviderValue.STREAM_VIDEO, CallSession.from_wire)
 
 
 @strawberry.type
@@ -217,10 +211,9 @@ class CallsQuery:
         after: str | None = None,
         filter: CallSessionFilter | None = None,
     ) -> Connection[CallSession]:
-        flt = filter.to_input() if filter else CallSessionFilterInput()
-        source = info.context.loaders.stream.call_sessions(flt)
-        scope = scope_of("stream", "callSessions", canonical_json(call_stats_conditions(flt)), flt)
-        page = await info.context.paging.run(source, ConnectionArgs(first, after), scope)
+        flt = filter.to_data() if filter else CallSessionFilterInput()
+        stream = info.context.loaders.stream
+        page = await stream.call_sessions_matching(flt, ConnectionArgs(first, after))
         return Connection.build(page, CallSession.from_wire)
 
 

@@ -10,7 +10,6 @@ from graphql import GraphQLError
 from starlette.requests import Request
 
 from resolvers.loaders import Loaders
-from resolvers.paging import Paging
 
 __all__ = ["Context", "Info"]
 
@@ -21,7 +20,6 @@ class Context:
 
     request: Request | None
     loaders: Loaders
-    paging: Paging
     max_ids: int = 100
     # Errors of fields that still returned data (e.g. one provider of the merged
     # timeline failed); `schema.errors.ShapeErrors` adds them to the response.

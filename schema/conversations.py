@@ -6,18 +6,21 @@ from enum import Enum
 
 import strawberry
 
-from resolvers.cursors import scope_of
-from resolvers.discovery import models
-from resolvers.discovery.filters import SessionFilter, order_by, session_filter
-from resolvers.discovery.names import check_parent, check_session_name
-from resolvers.discovery.writes import NewSession, create_session, delete_session, update_session
+from resolvers.discovery import (
+    NewSession,
+    SessionFilter,
+    create_session,
+    delete_session,
+    models,
+    update_session,
+)
 from resolvers.errors import Provider, found
 from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.interfaces import Session, duration_between
+from schema.interfaces import Session, duration_between, register_session_type
 from schema.mutations import MutationError, attempt
-from schema.relay import Connection, decode_global_id, encode_global_id, register_node
+from schema.relay import Connection, encode_global_id, key_of_reference, register_node
 from schema.scalars import JSON
 
 __all__ = ["MUTATIONS", "QUERIES", "TYPES"]
@@ -69,7 +72,7 @@ class Turn:
         return JSON(turn.detailed_assist_answer) if turn and turn.detailed_assist_answer else None
 
     async def _detailed(self, info: Info) -> models.Turn | None:
-        loader = info.context.loaders.discovery.sessions_with_details
+        loader = info.context.loaders.discovery.session_with_details_by_name
         session = await loader.load(self.conversation_name)
         if session is None:
             return None
@@ -123,19 +126,13 @@ class Conversation(Session):
     ) -> Conversation | None:
         if name:
             return await load_conversation(info, name)
-        if id:
-            type_name, key = decode_global_id(id)
-            return (
-                await load_conversation(info, key, field="id")
-                if type_name == "Conversation"
-                else None
-            )
-        return None
+        key = key_of_reference("Conversation", id)
+        return await load_conversation(info, key, field="id") if key else None
 
 
 async def load_conversation(info: Info, name: str, *, field: str = "name") -> Conversation | None:
     """A conversation through the by-name loader (None when the upstream has none)."""
-    wire = await info.context.loaders.discovery.sessions.load(check_session_name(name, field=field))
+    wire = await info.context.loaders.discovery.session(name, field=field)
     return Conversation.from_wire(wire) if wire else None
 
 
@@ -144,6 +141,7 @@ async def _conversation_node(info: Info, key: str) -> Conversation | None:
 
 
 register_node("Conversation", _conversation_node)
+register_session_type(Provider.VERTEX_AI_SEARCH, Conversation.from_wire)
 
 
 @strawberry.enum(description="What conversations can be ordered by.")
@@ -214,20 +212,14 @@ class ConversationsQuery:
         filter: ConversationFilter | None = None,
         order_by: list[ConversationOrder] | None = None,
     ) -> Connection[Conversation]:
-        loaders = info.context.loaders.discovery
-        parent_ = check_parent(parent) if parent is not None else loaders.default_parent
-        filter_ = session_filter(filter.to_data() if filter else SessionFilter())
-        order = order_by_string(order_by or [])
-        page = await info.context.paging.run(
-            loaders.pager(parent_, filter_, order),
-            ConnectionArgs(first=first, after=after),
-            scope=scope_of("discovery", parent_, filter_, order),
+        flt = filter.to_data() if filter else SessionFilter()
+        order = [
+            (item.field.value, item.direction is OrderDirection.DESC) for item in order_by or []
+        ]
+        page = await info.context.loaders.discovery.conversations(
+            parent, flt, order, ConnectionArgs(first=first, after=after)
         )
         return Connection[Conversation].build(page, Conversation.from_wire)
-
-
-def order_by_string(items: list[ConversationOrder]) -> str:
-    return order_by([(item.field.value, item.direction is OrderDirection.DESC) for item in items])
 
 
 @strawberry.input(description="A new conversation; the server assigns the name.")

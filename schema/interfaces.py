@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
 
 from resolvers.errors import Provider as ProviderValue
 from resolvers.timestamps import Instant
 from schema.relay import Node
 
-__all__ = ["Attendance", "Provider", "Session", "duration_between"]
+__all__ = [
+    "Attendance",
+    "Provider",
+    "Session",
+    "duration_between",
+    "register_session_type",
+    "session_node",
+]
 
 # Registering the data layer's enum keeps one definition of the provider values.
 strawberry.enum(ProviderValue, name="Provider", description="The upstream an object comes from.")
@@ -46,3 +56,16 @@ def duration_between(start: Instant | None, end: Instant | None) -> float | None
     if start is None or end is None:
         return None
     return start.seconds_until(end)
+
+
+_SESSION_TYPES: dict[ProviderValue, Callable[[Any], Session]] = {}
+
+
+def register_session_type(provider: ProviderValue, from_wire: Callable[[Any], Session]) -> None:
+    """Let the merged timeline show `provider`'s timeline items as `from_wire` makes them."""
+    _SESSION_TYPES[provider] = from_wire
+
+
+def session_node(provider: ProviderValue, wire: Any) -> Session:
+    """A timeline item of `provider` as its `Session` type."""
+    return _SESSION_TYPES[provider](wire)

@@ -12,23 +12,21 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from resolvers.cursors import scope_of
 from resolvers.errors import GatewayError, Provider, bad_input, found
 from resolvers.paging import ConnectionArgs
-from resolvers.realtimekit import models
-from resolvers.realtimekit.client import LinkKind
-from resolvers.realtimekit.ids import check_id
-from resolvers.realtimekit.queries import (
+from resolvers.realtimekit import (
+    LinkKind,
     ParticipantQuery,
     ParticipantSort,
     SessionQuery,
     SessionStatus,
+    models,
 )
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.interfaces import Attendance, Session, duration_between
+from schema.interfaces import Attendance, Session, duration_between, register_session_type
 from schema.mutations import EXPECTED_CODES, MutationError
-from schema.relay import Connection, decode_global_id, encode_global_id, register_node
+from schema.relay import Connection, encode_global_id, key_of_reference, register_node
 
 __all__ = ["MUTATIONS", "QUERIES", "TYPES"]
 
@@ -82,6 +80,15 @@ class RealtimeSessionFilter:
         default=None, description="Started at or before this time."
     )
 
+    def to_data(self) -> SessionQuery:
+        return SessionQuery(
+            status=self.status,
+            meeting_id=self.meeting_id,
+            search=self.search or None,
+            started_after=self.started_after,
+            started_before=self.started_before,
+        )
+
 
 @strawberry.federation.type(
     keys=["id", "sessionId participantId"],
@@ -118,7 +125,7 @@ class RealtimeParticipant(Attendance):
 
     @strawberry.field(description="The peer report (device, network, quality); fetched on demand.")
     async def peer_report(self, info: Info) -> JSON | None:
-        report = await info.context.loaders.realtimekit.peer_reports.load(self.participant_id)
+        report = await info.context.loaders.realtimekit.peer_report_by_id.load(self.participant_id)
         return None if report is None else JSON(report)
 
     @strawberry.field(description="The session this join belongs to.")
@@ -129,7 +136,7 @@ class RealtimeParticipant(Attendance):
     async def resolve_reference(cls, info: Info, **keys: Any) -> RealtimeParticipant | None:
         if keys.get("sessionId") and keys.get("participantId"):
             return await load_participant(info, f"{keys['sessionId']}/{keys['participantId']}")
-        key = _key_of("RealtimeParticipant", keys.get("id"))
+        key = key_of_reference("RealtimeParticipant", keys.get("id"))
         return await load_participant(info, key) if key else None
 
 
@@ -187,10 +194,8 @@ class RealtimeSession(Session):
         search: str | None = None,
     ) -> Connection[RealtimeParticipant]:
         query = ParticipantQuery(sort=order_by, search=search or None)
-        page = await info.context.paging.run(
-            info.context.loaders.realtimekit.participants_pager(self.session_id, query),
-            ConnectionArgs(first, after, last, before),
-            scope=scope_of("realtimekit", "participants", self.session_id, *query.params().items()),
+        page = await info.context.loaders.realtimekit.participants_of(
+            self.session_id, query, ConnectionArgs(first, after, last, before)
         )
         return Connection.build(page, RealtimeParticipant.for_session(self.session_id))
 
@@ -208,25 +213,17 @@ class RealtimeSession(Session):
 
     @classmethod
     async def resolve_reference(cls, info: Info, **keys: Any) -> RealtimeSession | None:
-        key = keys.get("sessionId") or _key_of("RealtimeSession", keys.get("id"))
+        key = keys.get("sessionId") or key_of_reference("RealtimeSession", keys.get("id"))
         return await load_session(info, key) if key else None
 
 
 async def _link(info: Info, session_id: str, kind: LinkKind) -> RealtimeDownloadLink | None:
-    wire = await info.context.loaders.realtimekit.links.load((session_id, kind))
+    wire = await info.context.loaders.realtimekit.link_by_key.load((session_id, kind))
     return RealtimeDownloadLink.from_wire(wire) if wire else None
 
 
-def _key_of(type_name: str, global_id: str | None) -> str | None:
-    if not global_id:
-        return None
-    decoded_type, key = decode_global_id(global_id)
-    return key if decoded_type == type_name else None
-
-
 async def load_session(info: Info, session_id: str) -> RealtimeSession | None:
-    check_id("session", session_id)
-    wire = await info.context.loaders.realtimekit.sessions.load(session_id)
+    wire = await info.context.loaders.realtimekit.session(session_id)
     return RealtimeSession.from_wire(wire) if wire else None
 
 
@@ -235,9 +232,7 @@ async def load_participant(info: Info, key: str) -> RealtimeParticipant | None:
     session_id, sep, peer_id = key.partition("/")
     if not sep:
         raise bad_input("`id` is not a valid RealtimeParticipant id", field="id")
-    check_id("session", session_id)
-    check_id("participant", peer_id)
-    wire = await info.context.loaders.realtimekit.participants.load((session_id, peer_id))
+    wire = await info.context.loaders.realtimekit.participant(session_id, peer_id)
     return RealtimeParticipant.from_wire(session_id, wire) if wire else None
 
 
@@ -261,18 +256,9 @@ class RealtimeQuery:
         before: str | None = None,
         filter: RealtimeSessionFilter | None = None,
     ) -> Connection[RealtimeSession]:
-        flt = filter or RealtimeSessionFilter()
-        query = SessionQuery(
-            status=flt.status,
-            meeting_id=flt.meeting_id,
-            search=flt.search or None,
-            started_after=flt.started_after,
-            started_before=flt.started_before,
-        )
-        page = await info.context.paging.run(
-            info.context.loaders.realtimekit.sessions_pager(query),
-            ConnectionArgs(first, after, last, before),
-            scope=scope_of("realtimekit", "sessions", *query.params().items()),
+        query = filter.to_data() if filter else SessionQuery()
+        page = await info.context.loaders.realtimekit.sessions(
+            query, ConnectionArgs(first, after, last, before)
         )
         return Connection.build(page, RealtimeSession.from_wire)
 
@@ -297,22 +283,19 @@ class RealtimeMutation:
     async def generate_realtime_session_summary(
         self, info: Info, session_id: str
     ) -> GenerateSummaryPayload:
-        loaders = info.context.loaders.realtimekit
         try:
-            check_id("session", session_id, field="sessionId")
-            job = await loaders.client.generate_summary(session_id)
+            job = await info.context.loaders.realtimekit.generate_summary(session_id)
         except GatewayError as exc:
             if exc.code not in EXPECTED_CODES:
                 raise
             # Every expected failure here is about the one argument.
             error = MutationError(code=exc.code.value, message=exc.message, field="sessionId")
             return GenerateSummaryPayload(session_id=None, status=None, errors=[error])
-        # A summary link read earlier in this request is stale now.
-        loaders.links.clear((session_id, "summary"))
         return GenerateSummaryPayload(session_id=job.session_id, status=job.status, errors=[])
 
 
 register_node("RealtimeSession", load_session)
+register_session_type(Provider.CLOUDFLARE_REALTIMEKIT, RealtimeSession.from_wire)
 register_node("RealtimeParticipant", load_participant)
 
 QUERIES: list[type] = [RealtimeQuery]

@@ -21,6 +21,7 @@ __all__ = [
     "PageInfo",
     "decode_global_id",
     "encode_global_id",
+    "key_of_reference",
     "register_node",
     "resolve_node_key",
 ]
@@ -53,6 +54,15 @@ def decode_global_id(global_id: str) -> tuple[str, str]:
     if not sep or not key or type_name not in _NODE_RESOLVERS:
         raise invalid
     return type_name, key
+
+
+def key_of_reference(type_name: str, global_id: str | None) -> str | None:
+    """The one federation-id decoder: the key inside `global_id` when it is an id of
+    `type_name`, None when no id was given or it names another type."""
+    if not global_id:
+        return None
+    decoded_type, key = decode_global_id(str(global_id))
+    return key if decoded_type == type_name else None
 
 
 NodeResolver = Callable[[Info, str], Awaitable[Any]]

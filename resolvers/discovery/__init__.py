@@ -1,13 +1,26 @@
-"""The Vertex AI Search (Discovery Engine) sessions data layer."""
+"""The Vertex AI Search (Discovery Engine) sessions data layer, and its face for the schema."""
 
 from __future__ import annotations
 
+from resolvers.discovery import models
+from resolvers.discovery.filters import SessionFilter
 from resolvers.discovery.loaders import DiscoveryLoaders
+from resolvers.discovery.timeline import TIMELINE
+from resolvers.discovery.writes import NewSession, create_session, delete_session, update_session
 from resolvers.errors import Provider
 from resolvers.google import google_error_parser
 from resolvers.spec import CredentialMode, UpstreamSpec
 
-__all__ = ["SPEC", "DiscoveryLoaders"]
+__all__ = [
+    "SPEC",
+    "DiscoveryLoaders",
+    "NewSession",
+    "SessionFilter",
+    "create_session",
+    "delete_session",
+    "models",
+    "update_session",
+]
 
 SPEC = UpstreamSpec(
     provider=Provider.VERTEX_AI_SEARCH,
@@ -18,4 +31,5 @@ SPEC = UpstreamSpec(
     # The client-library policy retries UNAVAILABLE; 429 is backed off too.
     retry_statuses=frozenset({429, 503}),
     build_loaders=DiscoveryLoaders.build,
+    timeline=TIMELINE,
 )

@@ -1,33 +1,37 @@
-"""Per-request Discovery loaders: sessions by name (plain and with answer details) and list pages.
+"""Per-request Discovery loaders, and the typed face the schema reads conversations through.
 
-`SessionByName` is primed by every list page and by every write, so reading a
+`session_by_name` is primed by every list page and by every write, so reading a
 conversation that a page (or a mutation) already returned costs nothing.
-`SessionWithDetailsByName` GETs with `includeAnswerDetails=true`; it is only
+`session_with_details_by_name` GETs with `includeAnswerDetails=true`; it is only
 loaded when a client selects `detailedAnswer`, one call per conversation, all
-concurrent within a tick.
+concurrent within a tick. `conversations` keeps the filter string, the order
+string, the pager and the cursor scope inside the data layer.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from resolvers.dataloader import Loader, fetch_each
+from resolvers.cursors import scope_of
+from resolvers.dataloader import Loader, fetch_each, gather_each
 from resolvers.discovery import models
 from resolvers.discovery.client import MAX_PAGE_SIZE, DiscoveryClient
+from resolvers.discovery.filters import SessionFilter, order_by, session_filter
+from resolvers.discovery.names import check_parent, check_session_name
 from resolvers.errors import Provider
 from resolvers.http import UpstreamHttp
 from resolvers.pagers import TokenPage, TokenPager
+from resolvers.paging import ConnectionArgs, ConnectionSlice, Paging
 from resolvers.upstreams import Caller, UpstreamCredentials
 
-__all__ = ["DiscoveryLoaders", "PageKey"]
+__all__ = ["DiscoveryLoaders", "PageRequest"]
 
 SessionPage = TokenPage[models.Session]
 
 
 @dataclass(frozen=True)
-class PageKey:
+class PageRequest:
     """Everything that identifies one upstream list page."""
 
     parent: str
@@ -42,30 +46,64 @@ class DiscoveryLoaders:
     """Discovery loaders for one request; `default_parent` is the configured engine."""
 
     client: DiscoveryClient
+    paging: Paging
     default_parent: str
-    sessions: Loader[str, models.Session | None]
-    sessions_with_details: Loader[str, models.Session | None]
-    pages: Loader[PageKey, SessionPage]
+    session_by_name: Loader[str, models.Session | None]
+    session_with_details_by_name: Loader[str, models.Session | None]
+    pages_by_request: Loader[PageRequest, SessionPage]
 
     @classmethod
     def build(
-        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller
+        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller, paging: Paging
     ) -> DiscoveryLoaders:
         client = DiscoveryClient(http, credentials.discovery_token, caller.authorization)
+
+        async def page(key: PageRequest) -> SessionPage:
+            listed = await client.list(key.parent, key.filter, key.order, key.size, key.token)
+            for session in listed.items:
+                loaders.session_by_name.prime(session.name, session)
+            return listed
+
         loaders = cls(
             client=client,
+            paging=paging,
             default_parent=credentials.discovery_parent,
-            sessions=Loader(fetch_each(client.get)),
-            sessions_with_details=Loader(fetch_each(lambda name: client.get(name, details=True))),
-            pages=Loader(lambda keys: _load_pages(client, keys, loaders)),
+            session_by_name=Loader(fetch_each(client.get)),
+            session_with_details_by_name=Loader(
+                fetch_each(lambda name: client.get(name, details=True))
+            ),
+            pages_by_request=Loader(gather_each(page)),
         )
         return loaders
+
+    async def session(self, name: str, *, field: str = "name") -> models.Session | None:
+        """One session by name (validated first; None when the upstream has none)."""
+        return await self.session_by_name.load(check_session_name(name, field=field))
+
+    async def conversations(
+        self,
+        parent: str | None,
+        flt: SessionFilter,
+        order: Sequence[tuple[str, bool]],
+        args: ConnectionArgs,
+    ) -> ConnectionSlice[models.Session]:
+        """Sessions under `parent` (None: the configured engine), forward paging only.
+
+        `order` is (upstream field, descending) pairs; none means most recently updated first.
+        """
+        parent_ = check_parent(parent) if parent is not None else self.default_parent
+        filter_ = session_filter(flt)
+        order_ = order_by(order)
+        scope = scope_of("discovery", parent_, filter_, order_)
+        return await self.paging.run(self.pager(parent_, filter_, order_), args, scope)
 
     def pager(self, parent: str, filter_: str, order: str) -> TokenPager[models.Session]:
         """A forward pager over one listing; filter and order stay constant across pages."""
 
         async def fetch(token: str | None, size: int) -> SessionPage:
-            return await self.pages.load(PageKey(parent, filter_, order, size, token))
+            return await self.pages_by_request.load(
+                PageRequest(parent, filter_, order, size, token)
+            )
 
         return TokenPager(
             fetch, max_page_size=MAX_PAGE_SIZE, provider=Provider.VERTEX_AI_SEARCH, what="sessions"
@@ -73,31 +111,16 @@ class DiscoveryLoaders:
 
     def remember(self, session: models.Session) -> None:
         """After a write: later loads in this operation see the new value, not a cached one."""
-        self.sessions.clear(session.name)
-        self.sessions.prime(session.name, session)
-        self.sessions_with_details.clear(session.name)
+        self.session_by_name.clear(session.name)
+        self.session_by_name.prime(session.name, session)
+        self.session_with_details_by_name.clear(session.name)
         # Cached pages may hold the old value or the old membership of a filter.
-        self.pages.clear_all()
+        self.pages_by_request.clear_all()
 
     def forget(self, name: str) -> None:
         """After a delete: the session is gone for the rest of this operation."""
-        self.sessions.clear(name)
-        self.sessions.prime(name, None)
-        self.sessions_with_details.clear(name)
-        self.sessions_with_details.prime(name, None)
-        self.pages.clear_all()
-
-
-async def _load_pages(
-    client: DiscoveryClient, keys: Sequence[PageKey], loaders: DiscoveryLoaders
-) -> list[SessionPage | BaseException]:
-    async def one(key: PageKey) -> SessionPage | BaseException:
-        try:
-            page = await client.list(key.parent, key.filter, key.order, key.size, key.token)
-        except Exception as exc:  # a failed page fails only the fields that read it
-            return exc
-        for session in page.items:
-            loaders.sessions.prime(session.name, session)
-        return page
-
-    return list(await asyncio.gather(*(one(key) for key in keys)))
+        self.session_by_name.clear(name)
+        self.session_by_name.prime(name, None)
+        self.session_with_details_by_name.clear(name)
+        self.session_with_details_by_name.prime(name, None)
+        self.pages_by_request.clear_all()

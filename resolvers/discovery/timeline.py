@@ -15,9 +15,10 @@ from resolvers.discovery import models
 from resolvers.discovery.filters import SessionFilter, session_filter
 from resolvers.discovery.loaders import DiscoveryLoaders
 from resolvers.paging import PagedSource, PageWindow
+from resolvers.spec import TimelineSlot
 from resolvers.timeline import TimelineFilter
 
-__all__ = ["TIMELINE_ORDER", "timeline"]
+__all__ = ["TIMELINE", "TIMELINE_ORDER", "timeline"]
 
 TIMELINE_ORDER = "create_time desc"
 
@@ -42,3 +43,10 @@ def timeline(
         SessionFilter(created_after=flt.started_after, created_before=flt.started_before)
     )
     return loaders.pager(parent, filter_, TIMELINE_ORDER)
+
+
+TIMELINE = TimelineSlot(
+    source=lambda loaders, flt: timeline(loaders, flt, loaders.default_parent),
+    start_of=lambda wire: wire.start_time,
+    key_of=lambda wire: wire.name,
+)

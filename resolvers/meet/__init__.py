@@ -1,13 +1,25 @@
-"""The Google Meet data layer."""
+"""The Google Meet data layer, and its face: what the schema may import from it."""
 
 from __future__ import annotations
 
 from resolvers.errors import Provider
 from resolvers.google import google_error_parser
+from resolvers.meet import models
+from resolvers.meet.filters import ConferenceRecordFilterInput, LiveFilter
 from resolvers.meet.loaders import MeetLoaders
+from resolvers.meet.names import check_name, meeting_code_or_space
+from resolvers.meet.timeline import TIMELINE
 from resolvers.spec import CredentialMode, UpstreamSpec
 
-__all__ = ["SPEC", "MeetLoaders"]
+__all__ = [
+    "SPEC",
+    "ConferenceRecordFilterInput",
+    "LiveFilter",
+    "MeetLoaders",
+    "check_name",
+    "meeting_code_or_space",
+    "models",
+]
 
 SPEC = UpstreamSpec(
     provider=Provider.GOOGLE_MEET,
@@ -18,4 +30,5 @@ SPEC = UpstreamSpec(
     # Google's client libraries retry UNAVAILABLE on reads; 429 is backed off too.
     retry_statuses=frozenset({429, 503}),
     build_loaders=MeetLoaders.build,
+    timeline=TIMELINE,
 )

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from resolvers.meet.names import check_meeting_code, check_name
 from resolvers.timestamps import Instant
 
-__all__ = ["ConferenceRecordFilterInput", "conference_record_filter", "live_filter", "quote"]
+__all__ = [
+    "ConferenceRecordFilterInput",
+    "LiveFilter",
+    "conference_record_filter",
+    "live_filter",
+    "quote",
+]
 
 # "Ended" has no operator of its own (no NOT, no IS NOT NULL): an end time at or
 # after the epoch is true exactly for the ones that have an end time.
@@ -25,7 +31,20 @@ def quote(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class LiveFilter:
+    """`ParticipantFilter` / `ParticipantSessionFilter` as the data layer sees them."""
+
+    live: bool | None = None
+
+    def encode(self, end_field: str) -> str:
+        """The `filter` on `end_field` ("" for none)."""
+        return "" if self.live is None else live_filter(end_field, live=self.live)
+
+
+@dataclass(frozen=True)
 class ConferenceRecordFilterInput:
+    """`ConferenceRecordFilter` as the data layer sees it (also a space's records)."""
+
     space_name: str | None = None
     meeting_code: str | None = None
     started_after: Instant | None = None

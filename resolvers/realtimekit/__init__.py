@@ -1,13 +1,34 @@
-"""The Cloudflare RealtimeKit data layer (facts it relies on: docs/upstreams/realtimekit.md)."""
+"""The Cloudflare RealtimeKit data layer and its face for the schema.
+
+The facts it relies on are described in docs/upstreams/realtimekit.md.
+"""
 
 from __future__ import annotations
 
 from resolvers.errors import Provider
+from resolvers.realtimekit import models
+from resolvers.realtimekit.client import LinkKind
 from resolvers.realtimekit.errors import RETRY_STATUSES, error_parser
 from resolvers.realtimekit.loaders import RealtimeKitLoaders
+from resolvers.realtimekit.queries import (
+    ParticipantQuery,
+    ParticipantSort,
+    SessionQuery,
+    SessionStatus,
+)
+from resolvers.realtimekit.timeline import TIMELINE
 from resolvers.spec import CredentialMode, UpstreamSpec
 
-__all__ = ["SPEC", "RealtimeKitLoaders"]
+__all__ = [
+    "SPEC",
+    "LinkKind",
+    "ParticipantQuery",
+    "ParticipantSort",
+    "RealtimeKitLoaders",
+    "SessionQuery",
+    "SessionStatus",
+    "models",
+]
 
 SPEC = UpstreamSpec(
     provider=Provider.CLOUDFLARE_REALTIMEKIT,
@@ -17,4 +38,5 @@ SPEC = UpstreamSpec(
     error_parser=error_parser,
     retry_statuses=RETRY_STATUSES,
     build_loaders=RealtimeKitLoaders.build,
+    timeline=TIMELINE,
 )

@@ -6,9 +6,10 @@ from resolvers.paging import PagedSource
 from resolvers.realtimekit import models
 from resolvers.realtimekit.loaders import RealtimeKitLoaders
 from resolvers.realtimekit.queries import SessionQuery, SessionStatus
+from resolvers.spec import TimelineSlot
 from resolvers.timeline import TimelineFilter
 
-__all__ = ["timeline", "timeline_query"]
+__all__ = ["TIMELINE", "timeline", "timeline_query"]
 
 
 def timeline_query(flt: TimelineFilter) -> SessionQuery:
@@ -30,3 +31,8 @@ def timeline_query(flt: TimelineFilter) -> SessionQuery:
 def timeline(loaders: RealtimeKitLoaders, flt: TimelineFilter) -> PagedSource[models.Session]:
     """RealtimeKit sessions matching `flt`, newest start first, pageable both ways."""
     return loaders.sessions_pager(timeline_query(flt))
+
+
+TIMELINE = TimelineSlot(
+    source=timeline, start_of=lambda wire: wire.started_at, key_of=lambda wire: wire.id
+)

@@ -1,13 +1,38 @@
-"""The Stream Video data layer: client, wire models, ids, filters, cursor paging, loaders."""
+"""The Stream Video data layer (client, wire models, ids, filters, cursor paging, loaders),
+and its face: what the schema may import from it."""
 
 from __future__ import annotations
 
 from resolvers.errors import Provider
 from resolvers.spec import CredentialMode, UpstreamSpec
 from resolvers.stream.errors import error_parser
+from resolvers.stream.filters import CallSessionFilterInput, ParticipantFilterInput
+from resolvers.stream.ids import (
+    ParticipantKey,
+    SessionKey,
+    key_text,
+    participant_key_of,
+    session_key,
+    session_key_of,
+)
 from resolvers.stream.loaders import StreamLoaders
+from resolvers.stream.models import CallStatsSession, ParticipantRecord
+from resolvers.stream.timeline import TIMELINE
 
-__all__ = ["SPEC", "StreamLoaders"]
+__all__ = [
+    "SPEC",
+    "CallSessionFilterInput",
+    "CallStatsSession",
+    "ParticipantFilterInput",
+    "ParticipantKey",
+    "ParticipantRecord",
+    "SessionKey",
+    "StreamLoaders",
+    "key_text",
+    "participant_key_of",
+    "session_key",
+    "session_key_of",
+]
 
 SPEC = UpstreamSpec(
     provider=Provider.STREAM_VIDEO,
@@ -19,4 +44,5 @@ SPEC = UpstreamSpec(
     # is a POST and is sent as non-idempotent, so only GETs are ever retried.
     retry_statuses=frozenset({429}),
     build_loaders=StreamLoaders.build,
+    timeline=TIMELINE,
 )

@@ -1,10 +1,12 @@
-"""Per-request Stream loaders: pages, call sessions, participant sessions and totals.
+"""Per-request Stream loaders, and the typed face the schema reads Stream through.
 
 Pages are loaded through loaders keyed by every parameter, so the same page
 asked twice in one operation costs one call. Every page primes the by-key
 loaders (prime, don't refetch). Totals ride on whichever participant-sessions
 page of the same call session the operation already asked for ("one response,
 many fields"); only when none is asked do they cost a call of their own.
+The connection methods keep filters, the cursor pager and the cursor scope
+inside the data layer.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 
 import orjson
 
-from resolvers.dataloader import Loader, fetch_each
+from resolvers.cursors import scope_of
+from resolvers.dataloader import Loader, fetch_each, gather_each
 from resolvers.errors import Provider, not_found
 from resolvers.http import UpstreamHttp
+from resolvers.paging import ConnectionArgs, ConnectionSlice, Paging
 from resolvers.stream.client import StreamClient, canonical_json
 from resolvers.stream.filters import (
     CallSessionFilterInput,
@@ -26,7 +30,7 @@ from resolvers.stream.filters import (
     call_stats_predicate,
     participant_conditions,
 )
-from resolvers.stream.ids import ParticipantKey, SessionKey
+from resolvers.stream.ids import ParticipantKey, SessionKey, key_text
 from resolvers.stream.models import (
     CallStatsPage,
     CallStatsSession,
@@ -47,14 +51,14 @@ CALL_SESSION_SORT = [
 
 
 @dataclass(frozen=True)
-class ParticipantPageKey:
+class ParticipantPageRequest:
     session: SessionKey
     request: PageRequest
     conditions: str  # canonical filter JSON, "" for none
 
 
 @dataclass(frozen=True)
-class StatsPageKey:
+class StatsPageRequest:
     conditions: str
     sort: str
     request: PageRequest
@@ -65,24 +69,43 @@ class StreamLoaders:
 
     @classmethod
     def build(
-        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller
+        cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller, paging: Paging
     ) -> StreamLoaders:
         # Stream is called with the gateway's own server token, never the caller's.
-        return cls(StreamClient(http, credentials))
+        return cls(StreamClient(http, credentials), paging)
 
-    def __init__(self, client: StreamClient) -> None:
+    def __init__(self, client: StreamClient, paging: Paging) -> None:
         self._client = client
-        self.participant_pages = Loader(fetch_each(self._participant_page))
-        self.stats_pages = Loader(fetch_each(self._stats_page))
-        self.call_session: Loader[SessionKey, CallStatsSession | None] = Loader(
+        self.paging = paging
+        self.participant_pages_by_request = Loader(fetch_each(self._participant_page))
+        self.stats_pages_by_request = Loader(gather_each(self._stats_page))
+        self.call_session_by_key: Loader[SessionKey, CallStatsSession | None] = Loader(
             fetch_each(self._call_session)
         )
-        self.participant: Loader[ParticipantKey, ParticipantRecord | None] = Loader(
+        self.participant_by_key: Loader[ParticipantKey, ParticipantRecord | None] = Loader(
             fetch_each(self._participant)
         )
-        self._first_pages: dict[SessionKey, asyncio.Task[ParticipantSessionsPage]] = {}
+        self.totals_by_session: Loader[SessionKey, Totals] = Loader(gather_each(self._totals))
+        # The first participant-sessions page asked for each call session: the shared
+        # future the session's totals read instead of making a call of their own.
+        self._first_pages: dict[SessionKey, asyncio.Future[ParticipantSessionsPage]] = {}
 
     # --- connections -------------------------------------------------------------
+
+    async def participant_sessions_of(
+        self, key: SessionKey, flt: ParticipantFilterInput, args: ConnectionArgs
+    ) -> ConnectionSlice[ParticipantRecord]:
+        """Who attended `key`, both ways; `totalCount` only when unfiltered."""
+        scope = scope_of("stream", "participantSessions", key_text(key), flt)
+        return await self.paging.run(self.participant_sessions(key, flt), args, scope)
+
+    async def call_sessions_matching(
+        self, flt: CallSessionFilterInput, args: ConnectionArgs
+    ) -> ConnectionSlice[CallStatsSession]:
+        """Call sessions newest start first, forwards."""
+        conditions = canonical_json(call_stats_conditions(flt))
+        scope = scope_of("stream", "callSessions", conditions, flt)
+        return await self.paging.run(self.call_sessions(flt), args, scope)
 
     def participant_sessions(
         self, key: SessionKey, flt: ParticipantFilterInput
@@ -93,7 +116,7 @@ class StreamLoaders:
         text = canonical_json(conditions) if conditions else ""
 
         async def fetch(request: PageRequest) -> CursorPage[ParticipantRecord]:
-            page = await self._page_task(ParticipantPageKey(key, request, text))
+            page = await self._page_task(ParticipantPageRequest(key, request, text))
             records = self._records(key, page)
             total: int | None = None
             if not text:
@@ -109,36 +132,38 @@ class StreamLoaders:
         sort = canonical_json(CALL_SESSION_SORT)
 
         async def fetch(request: PageRequest) -> CursorPage[CallStatsSession]:
-            page = await self.stats_pages.load(StatsPageKey(conditions, sort, request))
-            if page is None:  # pragma: no cover - the listing itself is never 404
-                raise not_found("Stream Video has no such listing", Provider.STREAM_VIDEO)
+            page = await self.stats_pages_by_request.load(
+                StatsPageRequest(conditions, sort, request)
+            )
             for item in page.call_stats:
-                self.call_session.prime(item.key, item)
+                self.call_session_by_key.prime(item.key, item)
             return CursorPage(page.call_stats, page.next, page.prev, None)
 
         return CursorPager(fetch, keep=call_stats_predicate(flt))
 
     async def totals(self, key: SessionKey) -> Totals:
         """Whole-session totals, sharing a page the operation already asked for."""
-        # Sibling fields start in the same tick; yielding first lets a sibling
-        # `participantSessions` register its page, so the totals ride on that call.
-        for _ in range(2):
-            await asyncio.sleep(0)
-        task = self._first_pages.get(key)
-        if task is None:
-            task = self._page_task(ParticipantPageKey(key, PageRequest(None, False, 1), ""))
-        page = await task
-        return Totals(page.total_participant_sessions, page.total_participant_duration)
+        return await self.totals_by_session.load(key)
 
     # --- batch functions ------------------------------------------------------------
 
-    def _page_task(self, key: ParticipantPageKey) -> asyncio.Task[ParticipantSessionsPage]:
+    async def _totals(self, key: SessionKey) -> Totals:
+        # A batch function runs once the tick that asked for its keys is over
+        # (aiodataloader dispatches then), so every sibling field of the same
+        # object has registered its first page by now: share it when there is one.
+        shared = self._first_pages.get(key)
+        if shared is None:
+            shared = self._page_task(ParticipantPageRequest(key, PageRequest(None, False, 1), ""))
+        page = await shared
+        return Totals(page.total_participant_sessions, page.total_participant_duration)
+
+    def _page_task(self, key: ParticipantPageRequest) -> asyncio.Future[ParticipantSessionsPage]:
         task = asyncio.ensure_future(self._load_page(key))
         self._first_pages.setdefault(key.session, task)
         return task
 
-    async def _load_page(self, key: ParticipantPageKey) -> ParticipantSessionsPage:
-        page = await self.participant_pages.load(key)
+    async def _load_page(self, key: ParticipantPageRequest) -> ParticipantSessionsPage:
+        page = await self.participant_pages_by_request.load(key)
         if page is None:
             raise not_found("Stream Video has no such call session", Provider.STREAM_VIDEO)
         return page
@@ -148,13 +173,13 @@ class StreamLoaders:
         records = []
         for details in page.participants_sessions:
             record = ParticipantRecord(key, details, names.get(details.user_id))
-            self.participant.prime(
+            self.participant_by_key.prime(
                 ParticipantKey(key, details.user_id, details.user_session_id), record
             )
             records.append(record)
         return records
 
-    async def _participant_page(self, key: ParticipantPageKey) -> ParticipantSessionsPage:
+    async def _participant_page(self, key: ParticipantPageRequest) -> ParticipantSessionsPage:
         request = key.request
         return await self._client.participant_sessions(
             key.session,
@@ -164,7 +189,7 @@ class StreamLoaders:
             conditions=key.conditions or None,
         )
 
-    async def _stats_page(self, key: StatsPageKey) -> CallStatsPage:
+    async def _stats_page(self, key: StatsPageRequest) -> CallStatsPage:
         request = key.request
         return await self._client.call_stats(
             _loads(key.conditions),

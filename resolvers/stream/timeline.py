@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from resolvers.paging import PagedSource
+from resolvers.spec import TimelineSlot
 from resolvers.stream.filters import CallSessionFilterInput
 from resolvers.stream.loaders import StreamLoaders
 from resolvers.stream.models import CallStatsSession
 from resolvers.timeline import TimelineFilter
 
-__all__ = ["timeline"]
+__all__ = ["TIMELINE", "timeline"]
 
 
 def timeline(loaders: StreamLoaders, flt: TimelineFilter) -> PagedSource[CallStatsSession]:
@@ -19,3 +20,10 @@ def timeline(loaders: StreamLoaders, flt: TimelineFilter) -> PagedSource[CallSta
             live=flt.live, started_after=flt.started_after, started_before=flt.started_before
         )
     )
+
+
+TIMELINE = TimelineSlot(
+    source=timeline,
+    start_of=lambda wire: wire.started_at,
+    key_of=lambda wire: f"{wire.call_type}:{wire.call_id}:{wire.call_session_id}",
+)

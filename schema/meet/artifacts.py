@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.meet import models
+from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.meet.common import MeetEntity, by_name, meet_connection
+from schema.meet.common import MeetEntity, by_name
 from schema.meet.participants import Participant, load_participant
 from schema.relay import Connection, Node, encode_global_id, register_node
 
@@ -83,15 +84,8 @@ class Transcript(Node, MeetEntity):
     async def entries(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[TranscriptEntry]:
-        return await meet_connection(
-            info,
-            listing="entries",
-            parent=self.name,
-            filter_="",
-            first=first,
-            after=after,
-            to_node=TranscriptEntry.from_wire,
-        )
+        page = await info.context.loaders.meet.entries_of(self.name, ConnectionArgs(first, after))
+        return Connection.build(page, TranscriptEntry.from_wire)
 
 
 @strawberry.federation.type(keys=["id", "name"], description="One speaker's turn in a transcript.")
@@ -122,9 +116,9 @@ class TranscriptEntry(Node, MeetEntity):
         return await load_participant(info, self.participant_name)
 
 
-load_recording = by_name("recording", lambda m: m.recordings, Recording.from_wire)
-load_transcript = by_name("transcript", lambda m: m.transcripts, Transcript.from_wire)
-load_entry = by_name("transcript entry", lambda m: m.transcript_entries, TranscriptEntry.from_wire)
+load_recording = by_name("recording", Recording.from_wire)
+load_transcript = by_name("transcript", Transcript.from_wire)
+load_entry = by_name("transcript entry", TranscriptEntry.from_wire)
 
 register_node("Recording", load_recording)
 register_node("Transcript", load_transcript)

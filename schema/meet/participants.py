@@ -7,12 +7,12 @@ from typing import Annotated
 import strawberry
 
 from resolvers.errors import Provider
-from resolvers.meet import models
-from resolvers.meet.filters import live_filter
+from resolvers.meet import LiveFilter, models
+from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
 from schema.context import Info
 from schema.interfaces import Attendance, duration_between
-from schema.meet.common import MeetEntity, by_name, meet_connection
+from schema.meet.common import MeetEntity, by_name
 from schema.meet.records import ConferenceRecord, load_conference_record
 from schema.relay import Connection, Node, encode_global_id, register_node
 
@@ -22,7 +22,6 @@ __all__ = [
     "ParticipantFilter",
     "ParticipantSession",
     "ParticipantSessionFilter",
-    "participant_filter",
 ]
 
 
@@ -54,6 +53,9 @@ class ParticipantFilter:
         default=None, description="true: still in the conference; false: left for good."
     )
 
+    def to_data(self) -> LiveFilter:
+        return LiveFilter(live=self.live)
+
 
 @strawberry.input(description="Narrows a participant's sessions.")
 class ParticipantSessionFilter:
@@ -61,11 +63,8 @@ class ParticipantSessionFilter:
         default=None, description="true: the session is still going on; false: it ended."
     )
 
-
-def participant_filter(flt: ParticipantFilter | None) -> str:
-    if flt is None or flt.live is None:
-        return ""
-    return live_filter("latest_end_time", live=flt.live)
+    def to_data(self) -> LiveFilter:
+        return LiveFilter(live=self.live)
 
 
 def _user(wire: models.Participant) -> SignedinUser | AnonymousUser | PhoneUser | None:
@@ -122,20 +121,10 @@ class Participant(Node, MeetEntity):
         after: str | None = None,
         filter: ParticipantSessionFilter | None = None,
     ) -> Connection[ParticipantSession]:
-        filter_ = (
-            ""
-            if filter is None or filter.live is None
-            else live_filter("end_time", live=filter.live)
-        )
-        return await meet_connection(
-            info,
-            listing="participantSessions",
-            parent=self.name,
-            filter_=filter_,
-            first=first,
-            after=after,
-            to_node=ParticipantSession.from_wire,
-        )
+        flt = filter.to_data() if filter else LiveFilter()
+        meet = info.context.loaders.meet
+        page = await meet.sessions_of(self.name, flt, ConnectionArgs(first, after))
+        return Connection.build(page, ParticipantSession.from_wire)
 
 
 @strawberry.federation.type(
@@ -180,10 +169,8 @@ class ParticipantSession(Attendance, MeetEntity):
         return found
 
 
-load_participant = by_name("participant", lambda m: m.participants, Participant.from_wire)
-load_session = by_name(
-    "participant session", lambda m: m.participant_sessions, ParticipantSession.from_wire
-)
+load_participant = by_name("participant", Participant.from_wire)
+load_session = by_name("participant session", ParticipantSession.from_wire)
 
 register_node("Participant", load_participant)
 register_node("ParticipantSession", load_session)

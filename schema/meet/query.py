@@ -5,11 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.errors import Provider, found
-from resolvers.meet.filters import ConferenceRecordFilterInput, conference_record_filter
-from resolvers.meet.names import check_name, meeting_code_or_space
+from resolvers.meet import ConferenceRecordFilterInput, check_name, meeting_code_or_space
+from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.meet.common import meet_connection
 from schema.meet.records import ConferenceRecord, Space, load_conference_record
 from schema.relay import Connection
 
@@ -32,6 +31,15 @@ class ConferenceRecordFilter:
         default=None, description="true: still going on; false: ended."
     )
 
+    def to_data(self) -> ConferenceRecordFilterInput:
+        return ConferenceRecordFilterInput(
+            space_name=self.space_name,
+            meeting_code=self.meeting_code,
+            started_after=self.started_after,
+            started_before=self.started_before,
+            live=self.live,
+        )
+
 
 @strawberry.type
 class MeetQuery:
@@ -49,27 +57,11 @@ class MeetQuery:
         after: str | None = None,
         filter: ConferenceRecordFilter | None = None,
     ) -> Connection[ConferenceRecord]:
-        flt = filter or ConferenceRecordFilter()
-        filter_ = conference_record_filter(
-            ConferenceRecordFilterInput(
-                space_name=flt.space_name,
-                meeting_code=flt.meeting_code,
-                started_after=flt.started_after,
-                started_before=flt.started_before,
-                live=flt.live,
-            )
-        )
-        return await meet_connection(
-            info,
-            listing="conferenceRecords",
-            parent=None,
-            filter_=filter_,
-            first=first,
-            after=after,
-            to_node=ConferenceRecord.from_wire,
-        )
+        flt = filter.to_data() if filter else ConferenceRecordFilterInput()
+        page = await info.context.loaders.meet.conference_records(flt, ConnectionArgs(first, after))
+        return Connection.build(page, ConferenceRecord.from_wire)
 
     @strawberry.field(description="A space by name (`spaces/{id}`) or by meeting code.")
     async def space(self, info: Info, name: str) -> Space | None:
-        wire = await info.context.loaders.meet.spaces.load(meeting_code_or_space(name))
+        wire = await info.context.loaders.meet.space_by_name.load(meeting_code_or_space(name))
         return Space.from_wire(found(wire, "Google Meet has no space with this name", MEET))

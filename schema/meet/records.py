@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers.errors import Provider
-from resolvers.meet import models
-from resolvers.meet.filters import quote
+from resolvers.meet import ConferenceRecordFilterInput, LiveFilter, models
+from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
 from schema.context import Info
-from schema.interfaces import Session, duration_between
-from schema.meet.common import MeetEntity, by_name, meet_connection
+from schema.interfaces import Session, duration_between, register_session_type
+from schema.meet.common import MeetEntity, by_name
 from schema.relay import Connection, Node, encode_global_id, register_node
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class ConferenceRecord(Session, MeetEntity):
     async def space(self, info: Info) -> Space | None:
         if not self.space_name:
             return None
-        wire = await info.context.loaders.meet.spaces.load(self.space_name)
+        wire = await info.context.loaders.meet.space_by_name.load(self.space_name)
         return Space.from_wire(wire) if wire else None
 
     @strawberry.field(description="Everyone who joined, most recent joiner first.")
@@ -64,17 +64,12 @@ class ConferenceRecord(Session, MeetEntity):
         after: str | None = None,
         filter: Annotated[ParticipantFilter, strawberry.lazy(_PARTICIPANTS)] | None = None,
     ) -> Connection[Annotated[Participant, strawberry.lazy(_PARTICIPANTS)]]:
-        from schema.meet.participants import Participant, participant_filter  # noqa: PLC0415 - circular type graph
+        from schema.meet.participants import Participant  # noqa: PLC0415 - circular type graph
 
-        return await meet_connection(
-            info,
-            listing="participants",
-            parent=self.name,
-            filter_=participant_filter(filter),
-            first=first,
-            after=after,
-            to_node=Participant.from_wire,
-        )
+        flt = filter.to_data() if filter else LiveFilter()
+        meet = info.context.loaders.meet
+        page = await meet.participants_of(self.name, flt, ConnectionArgs(first, after))
+        return Connection.build(page, Participant.from_wire)
 
     @strawberry.field(description="Recordings, in start order.")
     async def recordings(
@@ -82,15 +77,10 @@ class ConferenceRecord(Session, MeetEntity):
     ) -> Connection[Annotated[Recording, strawberry.lazy(_ARTIFACTS)]]:
         from schema.meet.artifacts import Recording  # noqa: PLC0415 - circular type graph
 
-        return await meet_connection(
-            info,
-            listing="recordings",
-            parent=self.name,
-            filter_="",
-            first=first,
-            after=after,
-            to_node=Recording.from_wire,
+        page = await info.context.loaders.meet.recordings_of(
+            self.name, ConnectionArgs(first, after)
         )
+        return Connection.build(page, Recording.from_wire)
 
     @strawberry.field(description="Transcripts, in start order.")
     async def transcripts(
@@ -98,15 +88,10 @@ class ConferenceRecord(Session, MeetEntity):
     ) -> Connection[Annotated[Transcript, strawberry.lazy(_ARTIFACTS)]]:
         from schema.meet.artifacts import Transcript  # noqa: PLC0415 - circular type graph
 
-        return await meet_connection(
-            info,
-            listing="transcripts",
-            parent=self.name,
-            filter_="",
-            first=first,
-            after=after,
-            to_node=Transcript.from_wire,
+        page = await info.context.loaders.meet.transcripts_of(
+            self.name, ConnectionArgs(first, after)
         )
+        return Connection.build(page, Transcript.from_wire)
 
 
 @strawberry.federation.type(
@@ -144,22 +129,14 @@ class Space(Node, MeetEntity):
     async def conference_records(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ConferenceRecord]:
-        filter_ = f"space.name = {quote(self.name)}"
-        return await meet_connection(
-            info,
-            listing="conferenceRecords",
-            parent=None,
-            filter_=filter_,
-            first=first,
-            after=after,
-            to_node=ConferenceRecord.from_wire,
-        )
+        flt = ConferenceRecordFilterInput(space_name=self.name)
+        page = await info.context.loaders.meet.conference_records(flt, ConnectionArgs(first, after))
+        return Connection.build(page, ConferenceRecord.from_wire)
 
 
-load_conference_record = by_name(
-    "conference record", lambda m: m.conference_records, ConferenceRecord.from_wire
-)
-load_space = by_name("space", lambda m: m.spaces, Space.from_wire)
+load_conference_record = by_name("conference record", ConferenceRecord.from_wire)
+load_space = by_name("space", Space.from_wire)
 
 register_node("ConferenceRecord", load_conference_record)
+register_session_type(Provider.GOOGLE_MEET, ConferenceRecord.from_wire)
 register_node("Space", load_space)

@@ -117,7 +117,7 @@ async def test_by_name_batch_keeps_order_missing_and_partial_failure(
     loaders = _loaders(runtime)
     # When they are loaded in one tick
     results = await asyncio.gather(
-        *(loaders.sessions.load(n) for n in (second.name, missing, failing.name, first.name)),
+        *(loaders.session_by_name.load(n) for n in (second.name, missing, failing.name, first.name)),
         return_exceptions=True,
     )
     # Then each key gets its own answer, in key order
@@ -132,7 +132,7 @@ async def test_list_pages_prime_the_by_name_loader(runtime: Runtime, hub: Emulat
     window = await loaders.pager(DEFAULT_PARENT, "", "create_time").forward(None, 3)
     names = [session.name for _, session in window.items]
     hub.log.clear()
-    found = await loaders.sessions.load_many(names)
+    found = await loaders.session_by_name.load_many(names)
     assert [s.name for s in found if s] == names
     assert hub.log.entries("discovery") == []
 
@@ -142,18 +142,18 @@ async def test_writes_replace_and_drop_cached_sessions(
 ) -> None:
     loaders = _loaders(fresh_runtime)
     name = next(iter(emulator(discovery_hub).store.under(DEFAULT_PARENT))).name
-    before = await loaders.sessions.load(name)
+    before = await loaders.session_by_name.load(name)
     assert before is not None
     updated = await update_session(loaders, name, {"displayName": "Fresh"})
     discovery_hub.log.clear()
-    after = await loaders.sessions.load(name)
+    after = await loaders.session_by_name.load(name)
     assert after == updated
     assert after is not None
     assert after.display_name == "Fresh"
     await delete_session(loaders, name)
     discovery_hub.log.clear()
-    assert await loaders.sessions.load(name) is None
-    assert await loaders.sessions_with_details.load(name) is None
+    assert await loaders.session_by_name.load(name) is None
+    assert await loaders.session_with_details_by_name.load(name) is None
     assert discovery_hub.log.entries("discovery") == []
 
 

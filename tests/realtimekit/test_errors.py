@@ -211,7 +211,7 @@ async def test_session_loader_keeps_the_batch_contract(
     emulator(hub).knobs.rules.append(FaultRule(path_regex=f"/sessions/{failing}$", status=500))
     runtime = Runtime.create(settings, hub)
     try:
-        loader = runtime.context_for(None).loaders.realtimekit.sessions
+        loader = runtime.context_for(None).loaders.realtimekit.session_by_id
         keys = [sessions[0].id, "0b7c2d4e-0000-4000-8000-000000000000", failing, sessions[1].id]
 
         # One tick, one batch; gather keeps each key's own outcome.
