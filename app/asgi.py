@@ -18,7 +18,7 @@ from strawberry.asgi import GraphQL
 
 from app.graphiql import graphiql_response, graphiql_routes
 from app.http_errors import GraphQLHttpErrors
-from app.runtime import Runtime
+from app.runtime import Runtime, schema_for
 from app.settings import Settings
 from schema.context import Context
 
@@ -29,18 +29,19 @@ __all__ = ["create_app"]
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our per-request context."""
+    """Strawberry's ASGI view with our per-request context, made from the lifespan's runtime."""
 
-    def __init__(self, runtime_ref: list[Runtime], **kwargs: Any) -> None:
-        self._runtime_ref = runtime_ref
-        super().__init__(runtime_ref[0].schema, **kwargs)
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        self._settings = settings
+        super().__init__(schema_for(settings), **kwargs)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
-        return self._runtime_ref[0].context_for(request)
+        runtime: Runtime = request.app.state.runtime
+        return runtime.context_for(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our offline GraphiQL (assets served by the gateway), not Strawberry's CDN page."""
-        required = bool(self._runtime_ref[0].settings.api_key_set())
+        required = bool(self._settings.api_key_set())
         return graphiql_response(request, api_key_required=required)
 
 
@@ -88,16 +89,19 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
     # httpx logs each request URL at INFO, and Stream's api_key travels in the query
     # string: keep those lines out of any log an operator turns on.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    runtime_ref: list[Runtime] = [Runtime.create(settings, hub)]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The runtime owns the pooled httpx clients: opened here, closed here.
+        runtime = Runtime.create(settings, hub)
+        app.state.runtime = runtime
+        app.state.hub = runtime.hub
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
-            await runtime_ref[0].close()
+            await runtime.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -105,9 +109,10 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
     async def readyz(request: Request) -> Response:
         if not getattr(request.app.state, "ready", False):
             return JSONResponse({"status": "starting"}, status_code=503)
-        return JSONResponse({"status": "ready", "upstreams": runtime_ref[0].upstream_modes()})
+        runtime: Runtime = request.app.state.runtime
+        return JSONResponse({"status": "ready", "upstreams": runtime.upstream_modes()})
 
-    view = GraphQLView(runtime_ref, graphql_ide="graphiql", allow_queries_via_get=True)
+    view = GraphQLView(settings, graphql_ide="graphiql", allow_queries_via_get=True)
     guarded = ApiKeyGuard(view, settings.api_key_set())
     app = Starlette(
         routes=[
@@ -119,7 +124,6 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
         middleware=[Middleware(GraphQLHttpErrors)],
         lifespan=lifespan,
     )
-    app.state.runtime = runtime_ref[0]
-    app.state.hub = runtime_ref[0].hub
+    app.state.hub = hub
     app.state.ready = False
     return app

@@ -30,7 +30,7 @@ from schema.context import Context
 if TYPE_CHECKING:
     from app.emulators import EmulatorHub
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "schema_for"]
 
 _EMULATOR_BASE = "http://emulators.local"
 
@@ -60,17 +60,12 @@ class Runtime:
         secret = (
             settings.cursor_secret.get_secret_value().encode() if settings.cursor_secret else None
         )
-        limits = OperationLimits(
-            max_depth=settings.max_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens,
-        )
         return cls(
             settings=settings,
             hub=hub,
             upstreams=upstreams,
             codec=CursorCodec(_stretch(secret) if secret else os.urandom(32)),
-            schema=build_schema(limits),
+            schema=schema_for(settings),
             clients=clients,
         )
 
@@ -96,6 +91,16 @@ class Runtime:
             spec.name: "configured" if self.settings.upstream_url(spec.name) else "emulator"
             for spec in SPECS
         }
+
+
+def schema_for(settings: Settings) -> strawberry.federation.Schema:
+    """The schema for these settings' operation limits (built once per distinct limits)."""
+    limits = OperationLimits(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+    )
+    return build_schema(limits)
 
 
 def _default_hub(settings: Settings) -> EmulatorHub:
