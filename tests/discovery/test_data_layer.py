@@ -117,7 +117,10 @@ async def test_by_name_batch_keeps_order_missing_and_partial_failure(
     loaders = _loaders(runtime)
     # When they are loaded in one tick
     results = await asyncio.gather(
-        *(loaders.session_by_name.load(n) for n in (second.name, missing, failing.name, first.name)),
+        *(
+            loaders.session_by_name.load(n)
+            for n in (second.name, missing, failing.name, first.name)
+        ),
         return_exceptions=True,
     )
     # Then each key gets its own answer, in key order
