@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from app.asgi import create_app
-from app.emulators import build_hub
+from app.emulators import EmulatorConfig, build_hub
 from app.settings import Settings
 from schema import print_sdl
 
@@ -41,11 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verb == "export-schema":
         sys.stdout.write(print_sdl())
         return 0
+    settings = Settings()
     if args.verb == "emulate":
         print(f"Emulators listening on http://{args.host}:{args.port}", flush=True)
-        uvicorn.run(build_hub(), host=args.host, port=args.port, log_level="info")
+        hub = build_hub(EmulatorConfig.from_settings(settings))
+        uvicorn.run(hub, host=args.host, port=args.port, log_level="info")
         return 0
-    settings = Settings()
     if args.verb == "demo":
         # The demo always runs on the emulators, whatever the environment says.
         settings = settings.model_copy(

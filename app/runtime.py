@@ -107,12 +107,8 @@ def _default_hub(settings: Settings) -> EmulatorHub:
     # Imported here so a gateway with every upstream configured never loads the emulators.
     from app.emulators import EmulatorConfig, build_hub  # noqa: PLC0415
 
-    hub = build_hub(EmulatorConfig(seed=settings.emulator_seed))
-    if settings.emulator_latency_ms or settings.emulator_error_rate:
-        for emulator in hub.emulators.values():
-            emulator.knobs.latency_ms = settings.emulator_latency_ms
-            emulator.knobs.error_rate = settings.emulator_error_rate
-    return hub
+    # Seed, latency and error rate come from SESSIONGRAPH_EMULATOR_* (as for `emulate`).
+    return build_hub(EmulatorConfig.from_settings(settings))
 
 
 def _upstream_http(

@@ -37,8 +37,7 @@ def _expected(hub: EmulatorHub, parent: str) -> list[tuple[int, str, str]]:
     """(start ns, type, key) of every session the four emulators hold."""
     rows: list[tuple[int, str, str]] = []
     rows += [
-        (r.start_time.ns, "ConferenceRecord", r.name)
-        for r in hub["meet"].dataset.conference_records()
+        (r.start_time, "ConferenceRecord", r.name) for r in hub["meet"].dataset.conference_records()
     ]
     rows += [(s.create_time, "Conversation", s.name) for s in hub["discovery"].store.under(parent)]
     rows += [
@@ -46,7 +45,7 @@ def _expected(hub: EmulatorHub, parent: str) -> list[tuple[int, str, str]]:
         for s in hub["realtimekit"].dataset.sessions
     ]
     rows += [
-        (s.started_at.ns, "CallSession", f"{s.call_type}:{s.call_id}:{s.session_id}")
+        (s.started_at, "CallSession", f"{s.call_type}:{s.call_id}:{s.session_id}")
         for s in hub["stream"].dataset.sessions.values()
     ]
     return rows

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.emulators.config import EmulatorConfig
 from app.emulators.discovery import build_emulator as build_discovery
-from app.emulators.framework import EmulatorHub, RequestLog
+from app.emulators.framework import Emulator, EmulatorHub, RequestLog
 from app.emulators.meet import build_emulator as build_meet
 from app.emulators.realtimekit import build_emulator as build_realtimekit
 from app.emulators.stream import build_emulator as build_stream
@@ -16,7 +18,7 @@ def build_hub(config: EmulatorConfig | None = None) -> EmulatorHub:
     """All four emulators over their seeded datasets, sharing one request log."""
     config = config or EmulatorConfig()
     log = RequestLog()
-    emulators = [
+    emulators: list[Emulator[Any]] = [
         build_meet(config, log),
         build_discovery(config, log),
         build_realtimekit(config, log),

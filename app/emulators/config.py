@@ -1,10 +1,14 @@
-"""Settings shared by every emulator: seed, the fixed "now" and the credentials it accepts."""
+"""Settings shared by every emulator: seed, the fixed "now", base fault knobs, credentials."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from resolvers.timestamps import Instant
+from app.emulators.timeformat import FIXED_NOW_NS
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 __all__ = ["DEMO_CREDENTIALS", "DemoCredentials", "EmulatorConfig"]
 
@@ -29,8 +33,24 @@ DEMO_CREDENTIALS = DemoCredentials()
 
 @dataclass(frozen=True)
 class EmulatorConfig:
-    """`now` anchors every seeded dataset, so a seed always yields the same data."""
+    """What every emulator is built from.
+
+    `now_ns` (integer nanoseconds, 2026-11-01T12:00:00Z by default) anchors every
+    seeded dataset, so a seed always yields the same data. `latency_ms` and
+    `error_rate` are the knobs each emulator starts with and returns to on reset.
+    """
 
     seed: int = 20261101
-    now: Instant = Instant(1_793_534_400_000_000_000)  # 2026-11-01T12:00:00Z
+    now_ns: int = FIXED_NOW_NS
     credentials: DemoCredentials = DEMO_CREDENTIALS
+    latency_ms: float = 0.0
+    error_rate: float = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EmulatorConfig:
+        """The `SESSIONGRAPH_EMULATOR_SEED` / `_LATENCY_MS` / `_ERROR_RATE` settings."""
+        return cls(
+            seed=settings.emulator_seed,
+            latency_ms=settings.emulator_latency_ms,
+            error_rate=settings.emulator_error_rate,
+        )

@@ -11,6 +11,7 @@ import pytest
 
 from app.emulators import EmulatorHub
 from app.emulators.stream.dataset import CallSessionRow, StreamDataset
+from app.emulators.timeformat import rfc3339
 from app.runtime import Runtime
 from app.settings import Settings
 from resolvers.stream.client import server_token
@@ -33,7 +34,7 @@ query($first: Int, $after: String, $filter: CallSessionFilter) {
 
 
 def newest_first(sessions: list[CallSessionRow]) -> list[str]:
-    ordered = sorted(sessions, key=lambda s: (-s.started_at.ns, s.cid, s.session_id))
+    ordered = sorted(sessions, key=lambda s: (-s.started_at, s.cid, s.session_id))
     return [s.session_id for s in ordered]
 
 
@@ -66,7 +67,7 @@ async def test_first_page_fields(graphql: GraphQL, dataset: StreamDataset) -> No
         "callType": newest.call_type,
         "callId": newest.call_id,
         "sessionId": newest.session_id,
-        "startTime": newest.started_at.isoformat(),
+        "startTime": rfc3339(newest.started_at),
         "isLive": newest.ended_at is None,
     }
     assert data["pageInfo"]["hasNextPage"] is True
@@ -96,8 +97,8 @@ async def test_filters_match_the_dataset(
         if flt.get("callType", s.call_type) == s.call_type
         and flt.get("callId", s.call_id) == s.call_id
         and flt.get("live", s.ended_at is None) == (s.ended_at is None)
-        and (after is None or s.started_at >= after)
-        and (before is None or s.started_at <= before)
+        and (after is None or s.started_at >= after.ns)
+        and (before is None or s.started_at <= before.ns)
     ]
     assert expected
     assert await walk(graphql, flt, first=7) == newest_first(expected)
@@ -169,12 +170,12 @@ async def test_timeline_source_is_newest_first_and_filtered(
     runtime = Runtime.create(settings, hub)
     try:
         loaders = runtime.context_for(None).loaders.stream
-        cutoff = Instant(dataset.now.ns - 30 * 86_400 * 10**9)
+        cutoff = Instant(dataset.now - 30 * 86_400 * 10**9)
         source = timeline(loaders, TimelineFilter(started_after=cutoff, live=False))
         window = await source.forward(None, 5)
     finally:
         await runtime.close()
-    expected = [s for s in dataset.sessions.values() if s.started_at >= cutoff and s.ended_at]
+    expected = [s for s in dataset.sessions.values() if s.started_at >= cutoff.ns and s.ended_at]
     assert [item.call_session_id for _, item in window.items] == newest_first(expected)[:5]
     assert window.has_next is (len(expected) > 5)
 

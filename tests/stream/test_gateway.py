@@ -11,6 +11,7 @@ import pytest
 from app.emulators import EmulatorHub
 from app.emulators.framework import FaultRule, LoggedRequest
 from app.emulators.stream.dataset import CallSessionRow, StreamDataset
+from app.emulators.timeformat import rfc3339
 from tests.conftest import GraphQL
 from tests.stream.conftest import session_vars
 
@@ -67,18 +68,18 @@ async def test_call_session_fields_and_totals_share_one_participant_call(
     assert (data["callType"], data["callId"], data["sessionId"]) == tuple(
         session_vars(big_session).values()
     )
-    assert data["startTime"] == big_session.started_at.isoformat()
-    assert data["endTime"] == big_session.ended_at.isoformat()
+    assert data["startTime"] == rfc3339(big_session.started_at)
+    assert data["endTime"] == rfc3339(big_session.ended_at)
     assert data["isLive"] is False
-    assert data["durationSeconds"] == big_session.started_at.seconds_until(big_session.ended_at)
+    assert data["durationSeconds"] == (big_session.ended_at - big_session.started_at) / 10**9
     assert data["totalParticipantSessions"] == len(rows)
     assert data["totalParticipantDurationSeconds"] == sum(dataset.duration_of(r) for r in rows)
     assert data["participantSessions"]["totalCount"] == len(rows)
     assert data["participantSessions"]["nodes"][0] == {
         "provider": "STREAM_VIDEO",
         "userId": rows[0].user_id,
-        "joinTime": rows[0].joined_at.isoformat(),
-        "leaveTime": rows[0].left_at.isoformat() if rows[0].left_at else None,
+        "joinTime": rfc3339(rows[0].joined_at),
+        "leaveTime": rfc3339(rows[0].left_at) if rows[0].left_at else None,
         "durationSeconds": dataset.duration_of(rows[0]),
         "publisherType": rows[0].publisher_type,
         "roles": list(rows[0].roles),

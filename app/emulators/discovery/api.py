@@ -1,9 +1,9 @@
-"""The five session methods under the three parent forms, as a Starlette app.
+"""The five session methods under the three parent forms, as a routes table.
 
-Paths carry no `:` custom verbs (sessions have none), so plain Starlette routes
-serve them; the parent and name are taken from the decoded path. Every handler
-checks the bearer token first, then rejects query parameters the method does
-not bind (Google answers those with 400 "Cannot bind query parameter").
+Paths carry no `:` custom verbs (sessions have none), so plain routes serve
+them; the parent and name are taken from the decoded path. Every handler checks
+the bearer token first, then rejects query parameters the method does not bind
+(Google answers those with 400 "Cannot bind query parameter").
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from app.emulators.discovery.bodies import (
     SESSION_ID,
@@ -27,9 +24,11 @@ from app.emulators.discovery.bodies import (
 from app.emulators.discovery.filtering import parse_filter
 from app.emulators.discovery.ordering import parse_order, sort_sessions
 from app.emulators.discovery.store import SessionStore, StoredSession
-from app.emulators.framework import Knobs
-from app.emulators.google_common import (
+from app.emulators.framework import Knobs, RouteMatch, RouteTable
+from app.emulators.google import (
+    SYSTEM_PARAMS,
     GoogleApiError,
+    cannot_bind,
     decode_page_token,
     encode_page_token,
     google_error,
@@ -37,31 +36,19 @@ from app.emulators.google_common import (
     require_bearer,
 )
 
-__all__ = ["build_app"]
+__all__ = ["Handler", "SessionsApi", "dispatch", "routes"]
 
 _PARENTS = (
     "/v1/projects/{project}/locations/{location}/dataStores/{data_store}",
     "/v1/projects/{project}/locations/{location}/collections/{collection}/dataStores/{data_store}",
     "/v1/projects/{project}/locations/{location}/collections/{collection}/engines/{engine}",
 )
-_SYSTEM_PARAMS = {
-    "$.xgafv",
-    "access_token",
-    "alt",
-    "callback",
-    "fields",
-    "key",
-    "oauth_token",
-    "prettyPrint",
-    "quotaUser",
-    "uploadType",
-    "upload_protocol",
-}
-
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-class _Api:
+class SessionsApi:
+    """The five session methods over `store`; `knobs()` reads the emulator's current knobs."""
+
     def __init__(
         self, store: SessionStore, tokens: frozenset[str], knobs: Callable[[], Knobs]
     ) -> None:
@@ -74,12 +61,8 @@ class _Api:
         if token in self._knobs().options.get("denied_tokens", ()):
             raise GoogleApiError(403, "The caller does not have permission")
         for key in request.query_params:
-            if key not in allowed and key not in _SYSTEM_PARAMS:
-                raise GoogleApiError(
-                    400,
-                    f'Invalid JSON payload received. Unknown name "{key}": '
-                    "Cannot bind query parameter.",
-                )
+            if key not in allowed and key not in SYSTEM_PARAMS:
+                raise cannot_bind(key)
 
     async def create(self, request: Request) -> Response:
         self._begin(request, "sessionId")
@@ -165,29 +148,25 @@ async def _json(request: Request) -> Any:
         raise GoogleApiError(400, "Invalid JSON payload received.") from exc
 
 
-async def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, GoogleApiError)  # noqa: S101 - registered for this type only
-    return google_error(exc.http_status, exc.message, status=exc.status, reason=exc.reason)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    messages = {404: "Requested entity was not found.", 405: "Method not allowed."}
-    return google_error(status, messages.get(status, "Request failed."))
-
-
-def build_app(store: SessionStore, tokens: frozenset[str], knobs: Callable[[], Knobs]) -> Starlette:
-    """The emulator's ASGI app over `store`, accepting bearer `tokens`."""
-    api = _Api(store, tokens, knobs)
-    routes: list[Route] = []
+def routes(api: SessionsApi) -> RouteTable[Handler]:
+    """The five methods under each of the three parent forms."""
+    rows: list[tuple[str, str, Handler]] = []
     for parent in _PARENTS:
-        routes.append(Route(f"{parent}/sessions", api.list, methods=["GET"]))
-        routes.append(Route(f"{parent}/sessions", api.create, methods=["POST"]))
         item = f"{parent}/sessions/{{session}}"
-        routes.append(Route(item, api.get, methods=["GET"]))
-        routes.append(Route(item, api.patch, methods=["PATCH"]))
-        routes.append(Route(item, api.delete, methods=["DELETE"]))
-    return Starlette(
-        routes=routes,
-        exception_handlers={GoogleApiError: _api_error, HTTPException: _http_error},
-    )
+        rows += [
+            ("GET", f"{parent}/sessions", api.list),
+            ("POST", f"{parent}/sessions", api.create),
+            ("GET", item, api.get),
+            ("PATCH", item, api.patch),
+            ("DELETE", item, api.delete),
+        ]
+    return RouteTable(rows)
+
+
+async def dispatch(request: Request, route: RouteMatch[Handler]) -> Response:
+    """The handler, or Google's 405 (known path, other method) or 404."""
+    if route.target is not None:
+        return await route.target(request)
+    if route.allowed:
+        return google_error(405, "Method not allowed.")
+    return google_error(404, "Requested entity was not found.")

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from app.emulators.discovery.store import StoredSession, StoredTurn
-from app.emulators.google_common import GoogleApiError
+from app.emulators.google import GoogleApiError
 
 __all__ = ["SESSION_ID", "UPDATABLE", "apply_fields", "read_mask", "read_session"]
 

@@ -1,6 +1,6 @@
-"""The `ListSessions` filter: a strict tokenizer and recursive-descent parser.
+"""The `ListSessions` filter: the shared Google tokenizer and a strict recursive-descent parser.
 
-Only the forms the reference documents are accepted (§6.2): `=` on every field,
+Only the forms docs/upstreams/discovery.md documents are accepted: `=` on every field,
 `>` on `create_time`/`update_time`, `:` (has) on `labels`, joined with `AND`,
 `NOT` and parentheses; values quoted (with `\\"` and `\\\\` escapes) or bare
 words; timestamps quoted RFC 3339. Anything else — `OR`, `<`, camelCase or
@@ -12,25 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from app.emulators.discovery.store import StoredSession
-from app.emulators.google_common import GoogleApiError
-from resolvers.timestamps import Instant
+from app.emulators.google import FilterSyntaxError, GoogleApiError, Token, tokenize
+from app.emulators.timeformat import parse_rfc3339
 
 __all__ = ["Predicate", "parse_filter"]
 
 Predicate = Callable[[StoredSession], bool]
 
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<paren>[()])
-      | (?P<op>[=>:])
-      | (?P<string>"(?:[^"\\]|\\.)*")
-      | (?P<word>[A-Za-z0-9_.@+\-]+)
-    )""",
-    re.VERBOSE,
-)
+_WORD = re.compile(r"[A-Za-z0-9_.@+\-]+")
 _KEYWORDS = {"AND", "NOT", "OR"}
 _STRING_FIELDS = {"user_pseudo_id", "display_name"}
 _BOOL_FIELDS = {"starred", "is_pinned"}
@@ -43,46 +34,28 @@ _OPERATORS: dict[str, set[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # paren, op, string, word
-    text: str
-
-
 def _bad(message: str) -> GoogleApiError:
     return GoogleApiError(400, f"Invalid filter syntax: {message}")
 
 
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    position = 0
-    while position < len(text):
-        if text[position:].strip() == "":
-            break
-        match = _TOKEN.match(text, position)
-        if match is None or match.lastgroup is None:
-            raise _bad(f"unexpected character at position {position}")
-        tokens.append(_Token(match.lastgroup, match[match.lastgroup]))
-        position = match.end()
-    return tokens
-
-
-def _unquote(literal: str) -> str:
-    inner = literal[1:-1]
-    if not re.fullmatch(r'(?:[^"\\]|\\["\\])*', inner):
-        raise _bad('only \\" and \\\\ escapes are allowed in a string')
-    return re.sub(r"\\(.)", r"\1", inner)
+def _tokenize(text: str) -> list[Token]:
+    """The tokens without the final `end` marker (the parser stops at the list's end)."""
+    try:
+        tokens = tokenize(text, operators=("=", ">", ":"), word=_WORD, parens=True)
+    except FilterSyntaxError as exc:
+        raise _bad(str(exc)) from exc
+    return tokens[:-1]
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: list[Token]) -> None:
         self._tokens = tokens
         self._at = 0
 
-    def _peek(self) -> _Token | None:
+    def _peek(self) -> Token | None:
         return self._tokens[self._at] if self._at < len(self._tokens) else None
 
-    def _next(self, what: str) -> _Token:
+    def _next(self, what: str) -> Token:
         token = self._peek()
         if token is None:
             raise _bad(f"expected {what} at the end")
@@ -119,7 +92,7 @@ class _Parser:
             return inner
         return self._comparison(token)
 
-    def _comparison(self, field_token: _Token) -> Predicate:
+    def _comparison(self, field_token: Token) -> Predicate:
         field = field_token.text
         if field_token.kind != "word" or field in _KEYWORDS:
             raise _bad(f"expected a field name but found {field!r}")
@@ -129,13 +102,15 @@ class _Parser:
         if op.kind != "op" or op.text not in _OPERATORS[field]:
             raise _bad(f"operator {op.text!r} is not supported on {field!r}")
         value = self._next("a value")
-        if value.kind not in {"string", "word"} or value.text in _KEYWORDS:
+        if value.kind not in {"string", "word"} or (
+            value.kind == "word" and value.text in _KEYWORDS
+        ):
             raise _bad(f"expected a value for {field!r} but found {value.text!r}")
         return _compare(field, op.text, value)
 
 
-def _compare(field: str, op: str, value: _Token) -> Predicate:
-    text = _unquote(value.text) if value.kind == "string" else value.text
+def _compare(field: str, op: str, value: Token) -> Predicate:
+    text = value.text  # strings arrive unescaped from the tokenizer
     if field in _BOOL_FIELDS:
         if value.kind != "word" or text not in {"true", "false"}:
             raise _bad(f"{field!r} takes true or false")
@@ -152,11 +127,11 @@ def _compare(field: str, op: str, value: _Token) -> Predicate:
     return lambda s: getattr(s, field) == text
 
 
-def _time_compare(field: str, op: str, value: _Token, text: str) -> Predicate:
+def _time_compare(field: str, op: str, value: Token, text: str) -> Predicate:
     if value.kind != "string":
         raise _bad(f"{field!r} takes a quoted RFC 3339 timestamp")
     try:
-        bound = Instant.parse(text).ns
+        bound = parse_rfc3339(text.strip())
     except ValueError as exc:
         raise _bad(f"{text!r} is not an RFC 3339 timestamp") from exc
     if op == ">":

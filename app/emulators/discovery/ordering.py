@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.emulators.discovery.store import StoredSession
-from app.emulators.google_common import GoogleApiError
+from app.emulators.google import GoogleApiError
 
 __all__ = ["parse_order", "sort_sessions"]
 

@@ -108,10 +108,10 @@ def _session(rng: random.Random, store: SessionStore, parent: str, now: int) -> 
 
 
 def seed_store(config: EmulatorConfig) -> SessionStore:
-    """The deterministic dataset for `config.seed`, anchored at `config.now`."""
+    """The deterministic dataset for `config.seed`, anchored at `config.now_ns`."""
     rng = random.Random(config.seed)
-    store = SessionStore(now=config.now, seed=config.seed)
-    now = config.now.ns
+    store = SessionStore(now=config.now_ns, seed=config.seed)
+    now = config.now_ns
     plan = [(DEFAULT_PARENT, 520), (DATA_STORE_PARENT, 25), (NESTED_DATA_STORE_PARENT, 25)]
     for parent, count in plan:
         for _ in range(count):

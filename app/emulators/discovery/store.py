@@ -1,7 +1,7 @@
 """The emulator's session store: Discovery Engine sessions plus the internal fields it filters on.
 
 `create_time`, `update_time` and `starred` are not fields of the v1 Session
-message but the list filter and order accept them (reference §6.2), so the store
+message but the list filter and order accept them (docs/upstreams/discovery.md), so the store
 keeps them beside each session. Times are integer nanoseconds; every write takes
 its time from a deterministic clock anchored at the config's `now`, so a seed
 always yields the same data and writes always sort after seeded sessions.
@@ -14,8 +14,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.emulators.google_common import GoogleApiError, proto_json
-from resolvers.timestamps import Instant
+from app.emulators.google import GoogleApiError, proto_json
+from app.emulators.timeformat import rfc3339
 
 __all__ = ["AnswerRecord", "SessionStore", "StoredSession", "StoredTurn"]
 
@@ -41,8 +41,8 @@ class AnswerRecord:
         body: dict[str, Any] = {
             "name": name,
             "state": "SUCCEEDED" if self.succeeded else "FAILED",
-            "createTime": Instant(self.created).isoformat(),
-            "completeTime": Instant(self.created + self.latency_ns).isoformat(),
+            "createTime": rfc3339(self.created),
+            "completeTime": rfc3339(self.created + self.latency_ns),
         }
         if not self.succeeded:
             return {**body, "answerSkippedReasons": ["OUT_OF_DOMAIN_QUERY_IGNORED"]}
@@ -114,9 +114,9 @@ class StoredSession:
                 "userPseudoId": self.user_pseudo_id,
                 "turns": [turn.to_json(details=details) for turn in self.turns],
                 "labels": self.labels,
-                # The emulator sets startTime to the creation time (reference §5.1).
-                "startTime": Instant(self.create_time).isoformat(),
-                "endTime": Instant(self.end_time).isoformat() if self.end_time else None,
+                # The emulator sets startTime to the creation time (docs/upstreams/discovery.md).
+                "startTime": rfc3339(self.create_time),
+                "endTime": rfc3339(self.end_time) if self.end_time else None,
                 "isPinned": self.is_pinned,
             }
         )
@@ -125,9 +125,9 @@ class StoredSession:
 class SessionStore:
     """Every session of every parent, by full resource name."""
 
-    def __init__(self, *, now: Instant, seed: int) -> None:
+    def __init__(self, *, now: int, seed: int) -> None:
         self.sessions: dict[str, StoredSession] = {}
-        self._now = now.ns
+        self._now = now
         self._writes = 0
         self._rng = random.Random(seed ^ 0x5E55)
         self._ids: set[str] = set()

@@ -1,4 +1,4 @@
-"""Google Meet REST API v2 emulator (read surface), following `upstreams/google-meet.md`.
+"""Google Meet REST API v2 emulator (read surface), following docs/upstreams/meet.md.
 
 Serves `/v2/conferenceRecords…` (records, participants, participantSessions,
 recordings, transcripts, transcript `entries`) and `GET /v2/spaces/{id or meeting
@@ -29,13 +29,16 @@ code}` over a seeded dataset (`seed.py`), as strictly as the real API:
 
 from __future__ import annotations
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from app.emulators.config import EmulatorConfig
-from app.emulators.framework import Emulator, RequestLog
-from app.emulators.google_common import render_google_error
+from app.emulators.framework import Emulator, RateLimiter, RequestLog, RouteMatch
+from app.emulators.google import render_google_error
 from app.emulators.meet.auth import SETTINGS_ONLY_TOKEN, WRONG_SCOPE_TOKEN, token_scopes
 from app.emulators.meet.dataset import MeetDataset
-from app.emulators.meet.quota import ReadQuota
-from app.emulators.meet.routes import MeetApi
+from app.emulators.meet.quota import WINDOW_SECONDS, ReadQuota
+from app.emulators.meet.routes import Endpoint, MeetApi
 from app.emulators.meet.seed import build_dataset
 
 __all__ = [
@@ -47,22 +50,25 @@ __all__ = [
 ]
 
 
-class MeetEmulator(Emulator):
+class MeetEmulator(Emulator[Endpoint]):
     """The Meet emulator, with its `dataset` and read `quota` exposed for tests."""
+
+    name = "meet"
+    prefixes = ("/v2/",)
 
     def __init__(self, config: EmulatorConfig, log: RequestLog) -> None:
         self.dataset = build_dataset(config)
-        self.quota = ReadQuota()
-        api = MeetApi(self.dataset, token_scopes(config), self.quota, lambda: self.knobs)
-        super().__init__(
-            "meet", ("/v2/",), api.app(), render_google_error, log=log, seed=config.seed
-        )
+        limiter = RateLimiter(WINDOW_SECONDS)
+        self.quota = ReadQuota(limiter)
+        self._api = MeetApi(self.dataset, token_scopes(config), self.quota, lambda: self.knobs)
+        super().__init__(config, log, routes=self._api.routes(), limiter=limiter)
 
-    def reset_knobs(self) -> None:
-        """Knobs off and quota windows emptied, so one test's traffic cannot trip the next."""
-        super().reset_knobs()
-        self.quota.reset()
+    async def dispatch(self, request: Request, route: RouteMatch[Endpoint]) -> Response:
+        return await self._api.dispatch(request, route)
+
+    def render_fault(self, status: int, retry_after: int | None) -> Response:
+        return render_google_error(status, retry_after)
 
 
-def build_emulator(config: EmulatorConfig, log: RequestLog) -> Emulator:
+def build_emulator(config: EmulatorConfig, log: RequestLog) -> MeetEmulator:
     return MeetEmulator(config, log)

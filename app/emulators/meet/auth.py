@@ -1,4 +1,6 @@
-"""Bearer tokens the Meet emulator accepts and the OAuth scopes each one carries (§2).
+"""Bearer tokens the Meet emulator accepts and the OAuth scopes each one carries.
+
+See docs/upstreams/meet.md, "Authentication".
 
 - `config.credentials.google_token`: `meetings.space.created` + `meetings.space.readonly`;
   the caller is treated as owner/participant of every space, so it sees everything.
@@ -17,7 +19,7 @@ from collections.abc import Mapping
 from starlette.requests import Request
 
 from app.emulators.config import EmulatorConfig
-from app.emulators.google_common import GoogleApiError, require_bearer
+from app.emulators.google import GoogleApiError, invalid_token, require_bearer
 
 __all__ = [
     "CREATED",
@@ -58,12 +60,7 @@ def authenticate(request: Request, tokens: Mapping[str, frozenset[str]]) -> str:
             token = request.query_params.get(key)
             if token:
                 if token not in tokens:
-                    raise GoogleApiError(
-                        401,
-                        "Request had invalid authentication credentials. "
-                        "Expected OAuth 2 access token.",
-                        reason="ACCESS_TOKEN_TYPE_UNSUPPORTED",
-                    )
+                    raise invalid_token()
                 return token
     return require_bearer(request, frozenset(tokens))
 

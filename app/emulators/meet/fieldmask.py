@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from app.emulators.google_common import GoogleApiError
+from app.emulators.google import GoogleApiError
 
 __all__ = ["Selection", "apply_selection", "parse_selection"]
 

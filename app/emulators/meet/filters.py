@@ -1,4 +1,4 @@
-"""The Meet list `filter` grammar (§6.3), parsed strictly.
+"""The Meet list `filter` grammar (docs/upstreams/meet.md, "Filters"), parsed strictly.
 
 Accepted language (nothing more)::
 
@@ -17,11 +17,13 @@ unquoted values, bad escapes, bad timestamps) raises `FilterError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
-from resolvers.timestamps import Instant
+from app.emulators.google import FilterSyntaxError, Token, tokenize
+from app.emulators.timeformat import parse_rfc3339
 
 __all__ = ["Condition", "FieldSpec", "FilterError", "compile_filter", "parse_filter"]
 
@@ -29,17 +31,10 @@ T = TypeVar("T")
 Op = Literal["=", ">=", "<=", "IS NULL"]
 _KEYWORDS = frozenset({"AND", "OR", "NOT", "IS", "NULL"})
 _OPS: dict[str, Op] = {"=": "=", ">=": ">=", "<=": "<="}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
-
-class FilterError(ValueError):
-    """The filter is not in the accepted language; the message says where."""
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: Literal["name", "string", "op", "end"]
-    text: str
-    at: int
+# The filter is not in the accepted language; the message says where.
+FilterError = FilterSyntaxError
 
 
 @dataclass(frozen=True)
@@ -51,62 +46,8 @@ class Condition:
     value: str | None
 
 
-def _is_name_start(char: str) -> bool:
-    return char.isascii() and (char.isalpha() or char == "_")
-
-
-def _is_name_char(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in "_.")
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            i += 1
-        elif char == '"':
-            value, i = _read_string(text, i)
-            tokens.append(_Token("string", value, i))
-        elif text.startswith((">=", "<="), i):
-            tokens.append(_Token("op", text[i : i + 2], i))
-            i += 2
-        elif char == "=":
-            tokens.append(_Token("op", "=", i))
-            i += 1
-        elif _is_name_start(char):
-            start = i
-            while i < n and _is_name_char(text[i]):
-                i += 1
-            name = text[start:i]
-            if any(not part or not _is_name_start(part[0]) for part in name.split(".")):
-                raise FilterError(f"invalid field name {name!r} at position {start}")
-            tokens.append(_Token("name", name, start))
-        else:
-            raise FilterError(f"unexpected character {char!r} at position {i}")
-    tokens.append(_Token("end", "", n))
-    return tokens
-
-
-def _read_string(text: str, start: int) -> tuple[str, int]:
-    """A double-quoted literal starting at `start`; only `\\"` and `\\\\` are escapes."""
-    out: list[str] = []
-    i = start + 1
-    while i < len(text):
-        char = text[i]
-        if char == '"':
-            return "".join(out), i + 1
-        if char == "\\":
-            nxt = text[i + 1 : i + 2]
-            if nxt not in ('"', "\\"):
-                raise FilterError(f"invalid escape sequence at position {i}")
-            out.append(nxt)
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    raise FilterError(f"unterminated string starting at position {start}")
+def _tokenize(text: str) -> list[Token]:
+    return tokenize(text, operators=tuple(_OPS), word=_NAME)
 
 
 def parse_filter(text: str) -> list[Condition]:
@@ -122,17 +63,17 @@ def parse_filter(text: str) -> list[Condition]:
         token = tokens[pos]
         if token.kind == "end":
             return conditions
-        if token.kind == "name" and token.text == "AND":
+        if token.kind == "word" and token.text == "AND":
             pos += 1
             continue
-        if token.kind == "name" and token.text in ("OR", "NOT"):
+        if token.kind == "word" and token.text in ("OR", "NOT"):
             raise FilterError(f"operator {token.text} is not supported (position {token.at})")
         raise FilterError(f"expected AND or end of filter at position {token.at}")
 
 
-def _condition(tokens: list[_Token], pos: int) -> tuple[Condition, int]:
+def _condition(tokens: list[Token], pos: int) -> tuple[Condition, int]:
     field = tokens[pos]
-    if field.kind != "name" or field.text in _KEYWORDS:
+    if field.kind != "word" or field.text in _KEYWORDS:
         raise FilterError(f"expected a field name at position {field.at}")
     op = tokens[pos + 1]
     if op.kind == "op":
@@ -140,9 +81,9 @@ def _condition(tokens: list[_Token], pos: int) -> tuple[Condition, int]:
         if value.kind != "string":
             raise FilterError(f"expected a double-quoted value at position {value.at}")
         return Condition(field.text, _OPS[op.text], value.text), pos + 3
-    if op.kind == "name" and op.text == "IS":
+    if op.kind == "word" and op.text == "IS":
         null = tokens[pos + 2]
-        if null.kind != "name" or null.text != "NULL":
+        if null.kind != "word" or null.text != "NULL":
             raise FilterError(f"expected NULL at position {null.at}")
         return Condition(field.text, "IS NULL", None), pos + 3
     raise FilterError(f"expected =, >=, <= or IS NULL at position {op.at}")
@@ -153,7 +94,7 @@ class FieldSpec(Generic[T]):
     """A filterable field of one list method and how to read it from an item."""
 
     kind: Literal["string", "timestamp"]
-    get: Callable[[T], str | Instant | None]
+    get: Callable[[T], str | int | None]
     case_insensitive: bool = False
 
 
@@ -189,9 +130,7 @@ def _compile_condition(
 
         return match_string
     try:
-        if condition.value != condition.value.strip():
-            raise ValueError("surrounding whitespace")
-        bound = Instant.parse(condition.value).ns
+        bound = parse_rfc3339(condition.value)
     except ValueError as exc:
         raise FilterError(
             f"invalid timestamp {condition.value!r} for {condition.field}: expected RFC 3339"
@@ -204,6 +143,6 @@ def _compile_condition(
 
     def match_time(item: T) -> bool:
         value = get(item)
-        return isinstance(value, Instant) and compare(value.ns)
+        return isinstance(value, int) and compare(value)
 
     return match_time

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from app.emulators.google_common import GoogleApiError
+from app.emulators.google import SYSTEM_PARAMS, GoogleApiError, cannot_bind
 from app.emulators.meet.auth import RECORD_SCOPES, SPACE_GET_SCOPES
-from app.emulators.meet.dataset import ConferenceRecord, Participant, ParticipantSession
 from app.emulators.meet.filters import FieldSpec
+from app.emulators.meet.resources import ConferenceRecord, Participant, ParticipantSession
 
 __all__ = [
     "GET_ENTRY",
@@ -38,22 +38,6 @@ __all__ = [
     "bind_params",
 ]
 
-# Standard system parameters every method takes (§3.7).
-_SYSTEM_PARAMS = frozenset(
-    {
-        "$.xgafv",
-        "access_token",
-        "alt",
-        "callback",
-        "fields",
-        "key",
-        "oauth_token",
-        "prettyPrint",
-        "quotaUser",
-        "uploadType",
-        "upload_protocol",
-    }
-)
 # Google binds query parameters by JSON name or proto field name.
 _ALIASES = {"page_size": "pageSize", "page_token": "pageToken"}
 _PAGING = frozenset({"pageSize", "pageToken"})
@@ -165,12 +149,8 @@ def bind_params(request: Request, method: Method) -> dict[str, str]:
     bound: dict[str, str] = {}
     for raw, value in request.query_params.multi_items():
         name = _ALIASES.get(raw, raw)
-        if name not in method.params and name not in _SYSTEM_PARAMS:
-            raise GoogleApiError(
-                400,
-                f'Invalid JSON payload received. Unknown name "{raw}": Cannot bind query '
-                f"parameter. Field '{raw}' could not be found in request message.",
-            )
+        if name not in method.params and name not in SYSTEM_PARAMS:
+            raise cannot_bind(raw)
         if name in bound:
             raise GoogleApiError(
                 400, f'Invalid JSON payload received. Repeated value for field "{raw}".'

@@ -1,4 +1,4 @@
-"""The Meet REST v2 read surface (§5) as a Starlette app.
+"""The Meet REST v2 read surface (docs/upstreams/meet.md) as a routes table.
 
 Every endpoint goes through `MeetApi._endpoint`, which applies, in order:
 bearer auth (401) → scopes (403) → per-minute quota (429) → empty GET body
@@ -14,14 +14,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from app.emulators.framework import Knobs
-from app.emulators.google_common import (
+from app.emulators.framework import Knobs, RouteMatch, RouteTable
+from app.emulators.google import (
     GoogleApiError,
     decode_page_token,
     encode_page_token,
@@ -32,16 +29,7 @@ from app.emulators.meet.auth import (
     authenticate,
     check_scopes,
 )
-from app.emulators.meet.dataset import (
-    ConferenceRecord,
-    MeetDataset,
-    MeetResource,
-    Participant,
-    ParticipantSession,
-    Recording,
-    Transcript,
-    TranscriptEntry,
-)
+from app.emulators.meet.dataset import MeetDataset
 from app.emulators.meet.fieldmask import apply_selection, parse_selection
 from app.emulators.meet.filters import FieldSpec, FilterError, compile_filter
 from app.emulators.meet.methods import (
@@ -66,14 +54,24 @@ from app.emulators.meet.methods import (
     bind_params,
 )
 from app.emulators.meet.quota import ReadQuota
+from app.emulators.meet.resources import (
+    ConferenceRecord,
+    MeetResource,
+    Participant,
+    ParticipantSession,
+    Recording,
+    Transcript,
+    TranscriptEntry,
+)
 
-__all__ = ["MeetApi"]
+__all__ = ["Endpoint", "MeetApi"]
 
 T = TypeVar("T")
 
 _NOT_FOUND = "Requested entity was not found."
 
 Handler = Callable[[Call], dict[str, Any]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class MeetApi:
@@ -93,41 +91,43 @@ class MeetApi:
 
     # --- app ----------------------------------------------------------------------------
 
-    def app(self) -> Starlette:
+    def routes(self) -> RouteTable[Endpoint]:
+        """The read methods, plus the write methods of the real API answering 501."""
         rec = "/v2/conferenceRecords/{record}"
         part = rec + "/participants/{participant}"
         trans = rec + "/transcripts/{transcript}"
-        routes = [
-            self._route("/v2/conferenceRecords", LIST_RECORDS, self._list_records),
-            self._route(rec, GET_RECORD, self._get_record),
-            self._route(rec + "/participants", LIST_PARTICIPANTS, self._list_participants),
-            self._route(part, GET_PARTICIPANT, self._get_participant),
-            self._route(part + "/participantSessions", LIST_SESSIONS, self._list_sessions),
-            self._route(part + "/participantSessions/{session}", GET_SESSION, self._get_session),
-            self._route(rec + "/recordings", LIST_RECORDINGS, self._list_recordings),
-            self._route(rec + "/recordings/{recording}", GET_RECORDING, self._get_recording),
-            self._route(rec + "/transcripts", LIST_TRANSCRIPTS, self._list_transcripts),
-            self._route(trans, GET_TRANSCRIPT, self._get_transcript),
-            self._route(trans + "/entries", LIST_ENTRIES, self._list_entries),
-            self._route(trans + "/entries/{entry}", GET_ENTRY, self._get_entry),
-            self._route("/v2/spaces/{space}", GET_SPACE, self._get_space),
-            Route("/v2/spaces", _unimplemented, methods=["POST"]),
-            Route("/v2/spaces/{space}", _unimplemented, methods=["PATCH", "POST"]),
+        reads = [
+            ("/v2/conferenceRecords", LIST_RECORDS, self._list_records),
+            (rec, GET_RECORD, self._get_record),
+            (rec + "/participants", LIST_PARTICIPANTS, self._list_participants),
+            (part, GET_PARTICIPANT, self._get_participant),
+            (part + "/participantSessions", LIST_SESSIONS, self._list_sessions),
+            (part + "/participantSessions/{session}", GET_SESSION, self._get_session),
+            (rec + "/recordings", LIST_RECORDINGS, self._list_recordings),
+            (rec + "/recordings/{recording}", GET_RECORDING, self._get_recording),
+            (rec + "/transcripts", LIST_TRANSCRIPTS, self._list_transcripts),
+            (trans, GET_TRANSCRIPT, self._get_transcript),
+            (trans + "/entries", LIST_ENTRIES, self._list_entries),
+            (trans + "/entries/{entry}", GET_ENTRY, self._get_entry),
+            ("/v2/spaces/{space}", GET_SPACE, self._get_space),
         ]
-        app = Starlette(
-            routes=routes,
-            exception_handlers={404: _unknown_path, 405: _unknown_path},
-        )
-        # `/v2/conferenceRecords/` is not a Meet path; do not redirect it to one.
-        app.router.redirect_slashes = False
-        return app
+        rows: list[tuple[str, str, Endpoint]] = [
+            ("GET", path, self._endpoint(method, handler)) for path, method, handler in reads
+        ]
+        rows += [
+            ("POST", "/v2/spaces", _unimplemented),
+            ("PATCH", "/v2/spaces/{space}", _unimplemented),
+            ("POST", "/v2/spaces/{space}", _unimplemented),
+        ]
+        return RouteTable(rows)
 
-    def _route(self, path: str, method: Method, handler: Handler) -> Route:
-        return Route(path, self._endpoint(method, handler), methods=["GET"])
+    async def dispatch(self, request: Request, route: RouteMatch[Endpoint]) -> Response:
+        """Unknown paths and methods alike are Google's 404: no such method at this path."""
+        if route.target is None:
+            return _unknown_path(request)
+        return await route.target(request)
 
-    def _endpoint(
-        self, method: Method, handler: Handler
-    ) -> Callable[[Request], Awaitable[Response]]:
+    def _endpoint(self, method: Method, handler: Handler) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             try:
                 token = authenticate(request, self.tokens)
@@ -140,9 +140,7 @@ class MeetApi:
                 selection = parse_selection(mask, method.response_fields) if mask else None
                 body = handler(Call(request.path_params, params))
             except GoogleApiError as err:
-                return google_error(
-                    err.http_status, err.message, status=err.status, reason=err.reason
-                )
+                return err.response()
             if selection is not None:
                 body = apply_selection(body, selection)
             else:
@@ -305,8 +303,7 @@ def _envelope(field: str, page: list[Any], token: str | None) -> dict[str, Any]:
     return body
 
 
-async def _unknown_path(request: Request, exc: Exception) -> Response:
-    del exc  # 404 and 405 alike: Google has no such method at this path
+def _unknown_path(request: Request) -> Response:
     return google_error(404, f"The requested URL {request.url.path} was not found on this server.")
 
 
@@ -317,7 +314,7 @@ async def _unimplemented(request: Request) -> Response:
         and path != "/v2/spaces"
         and not path.endswith(":endActiveConference")
     ):
-        return await _unknown_path(request, HTTPException(404))
+        return _unknown_path(request)
     return google_error(
         501, f"{request.method} {request.url.path} is not implemented by the Meet emulator."
     )

@@ -21,10 +21,10 @@ import random
 import string
 
 from app.emulators.config import EmulatorConfig
-from app.emulators.meet.dataset import (
+from app.emulators.meet.dataset import MeetDataset
+from app.emulators.meet.resources import (
     ArtifactState,
     ConferenceRecord,
-    MeetDataset,
     Participant,
     ParticipantSession,
     Recording,
@@ -34,7 +34,6 @@ from app.emulators.meet.dataset import (
     UserKind,
 )
 from app.emulators.meet.vocab import CLOSERS, FIRST_NAMES, LAST_NAMES, OPENERS, ROOMS, TOPICS
-from resolvers.timestamps import Instant
 
 __all__ = ["build_dataset"]
 
@@ -92,7 +91,7 @@ class _Ids:
 class _Seeder:
     def __init__(self, config: EmulatorConfig) -> None:
         self.rng = random.Random(config.seed)
-        self.now = config.now.ns
+        self.now = config.now_ns
         self.midnight = self.now - self.now % DAY
         self.ids = _Ids(self.rng)
         self.people = self._people(170)
@@ -161,12 +160,12 @@ class _Seeder:
         # day it has free (one conference per day per space keeps spaces non-overlapping).
         for a in (2, 10, 20, 30):
             ref = first_of.get(a)
-            day = (self.midnight - ref.start_time.ns) // DAY + 1 if ref else 0
+            day = (self.midnight - ref.start_time) // DAY + 1 if ref else 0
             if ref is not None and day not in days_of[a + 1]:
-                end = ref.start_time.ns + rng.randint(20, 60) * MINUTE
-                records.append(self._record(spaces[a + 1], ref.start_time.ns, end))
+                end = ref.start_time + rng.randint(20, 60) * MINUTE
+                records.append(self._record(spaces[a + 1], ref.start_time, end))
         self._populate_all(records)
-        return MeetDataset(Instant(self.now), spaces, records)
+        return MeetDataset(self.now, spaces, records)
 
     def _space(self) -> Space:
         rng = self.rng
@@ -181,8 +180,8 @@ class _Seeder:
         return ConferenceRecord(
             id=self.ids.make(26),
             space=space,
-            start_time=Instant(start),
-            end_time=Instant(self._precise(end)) if end is not None else None,
+            start_time=start,
+            end_time=self._precise(end) if end is not None else None,
         )
 
     # --- what happens inside a conference --------------------------------------------------
@@ -192,13 +191,13 @@ class _Seeder:
         ended_visible = [
             r
             for r in records
-            if r.end_time is not None and 2 * DAY < self.now - r.end_time.ns < 20 * DAY
+            if r.end_time is not None and 2 * DAY < self.now - r.end_time < 20 * DAY
         ]
         ended_visible.sort(key=lambda r: r.id)
         busiest = rng.choice(ended_visible)
         long_talks = {busiest.id, *(r.id for r in rng.sample(ended_visible, 4))}
         forced_live = forced_recent = False
-        for record in sorted(records, key=lambda r: (r.start_time.ns, r.id)):
+        for record in sorted(records, key=lambda r: (r.start_time, r.id)):
             size = (
                 BUSIEST_PARTICIPANTS + rng.randint(0, 12)
                 if record is busiest
@@ -210,7 +209,7 @@ class _Seeder:
                 )[0]
             )
             self._participants(record, size, many_sessions=record is busiest)
-            recent = record.end_time is not None and self.now - record.end_time.ns < HOUR
+            recent = record.end_time is not None and self.now - record.end_time < HOUR
             force = (record.is_live and not forced_live) or (recent and not forced_recent)
             forced_live = forced_live or record.is_live
             forced_recent = forced_recent or recent
@@ -218,8 +217,8 @@ class _Seeder:
 
     def _participants(self, record: ConferenceRecord, size: int, *, many_sessions: bool) -> None:
         rng = self.rng
-        start = record.start_time.ns
-        end = record.end_time.ns if record.end_time is not None else self.now
+        start = record.start_time
+        end = record.end_time if record.end_time is not None else self.now
         signed_in = rng.sample(self.people, min(len(self.people), size))
         for index in range(size):
             kind = rng.choice(_KINDS)
@@ -250,8 +249,8 @@ class _Seeder:
                     ParticipantSession(
                         participant=participant,
                         id=self.ids.make(22),
-                        start_time=Instant(points[2 * i]),
-                        end_time=Instant(leave) if leave is not None else None,
+                        start_time=points[2 * i],
+                        end_time=leave,
                     )
                 )
             participant.finish()
@@ -279,8 +278,8 @@ class _Seeder:
 
     def _artifacts(self, record: ConferenceRecord, *, force: bool, long: bool) -> None:
         rng = self.rng
-        start = record.start_time.ns
-        end = record.end_time.ns if record.end_time is not None else self.now
+        start = record.start_time
+        end = record.end_time if record.end_time is not None else self.now
         n_rec = 1 if force else rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
         n_tr = 1 if force or long else rng.choices((0, 1, 2), weights=(50, 40, 10))[0]
         for s, e, state in self._windows(record, start, end, n_rec):
@@ -289,8 +288,8 @@ class _Seeder:
                     record=record,
                     id=self.ids.make(28),
                     state=state,
-                    start_time=Instant(s),
-                    end_time=Instant(e) if state != "STARTED" else None,
+                    start_time=s,
+                    end_time=e if state != "STARTED" else None,
                     file_id="1" + self.ids.make(32),
                 )
             )
@@ -299,8 +298,8 @@ class _Seeder:
                 record=record,
                 id=self.ids.make(28),
                 state=state,
-                start_time=Instant(s),
-                end_time=Instant(e) if state != "STARTED" else None,
+                start_time=s,
+                end_time=e if state != "STARTED" else None,
                 document_id="1" + self.ids.make(43),
             )
             count = rng.randint(220, 420) if long else rng.randint(3, 30)
@@ -350,8 +349,8 @@ class _Seeder:
                     participant=rng.choice(pool),
                     text=self._sentence(),
                     language_code=rng.choice(_LANGUAGES),
-                    start_time=Instant(s),
-                    end_time=Instant(e),
+                    start_time=s,
+                    end_time=e,
                 )
             )
 

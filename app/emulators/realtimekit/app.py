@@ -1,9 +1,11 @@
-"""The emulator's ASGI app: prefix routing, Bearer auth, rate limiting, then the endpoints.
+"""The RealtimeKit routes table and its order of checks, on the shared rate limiter.
 
 Order of checks: every request counts against the quota of the token it
 presents (so every answer carries the `Ratelimit` headers); an unknown route is
 404 (code 7003) whatever the token; then the token (401, code 10000); then the
-account and app (403); then the quota itself (429).
+account and app (403); then the quota itself (429). The quota is Cloudflare's
+global one, per token: `rate_limit` requests per `rate_window` seconds (knob
+options, default 1200 per 300 s), in windows opened by a token's first request.
 """
 
 from __future__ import annotations
@@ -14,115 +16,138 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from app.emulators.config import DemoCredentials
-from app.emulators.framework import Knobs
+from app.emulators.framework import Knobs, RateLimiter, RateWindow, RouteMatch, RouteTable
 from app.emulators.realtimekit.envelopes import (
     AUTH_CODE,
     NO_ROUTE_CODE,
     RATE_LIMIT_CODE,
     AppError,
     CloudflareError,
-    RateLimiter,
 )
 from app.emulators.realtimekit.routes import Handlers
 
-__all__ = ["RealtimeKitApp"]
+__all__ = [
+    "DEFAULT_QUOTA",
+    "DEFAULT_WINDOW_S",
+    "Download",
+    "Endpoint",
+    "RealtimeKitApp",
+    "Target",
+    "rate_headers",
+    "routes",
+]
 
-_PREFIX = re.compile(
-    r"^/client/v4/accounts/(?P<account>[^/]+)/realtime/kit/(?P<app>[^/]+)(?P<rest>/.*)$"
-)
-_DOWNLOAD = re.compile(r"^/_downloads/(?P<sid>[^/]+)/(?P<what>[a-z]+\.[a-z]+)$")
-_ID_MAX = 32  # account and app ids (§1.1)
+PREFIX = "/client/v4/accounts/{account}/realtime/kit/{app}"
+DEFAULT_QUOTA = 1200
+DEFAULT_WINDOW_S = 300
+_ID_MAX = 32  # account and app ids are at most 32 characters
+_DOWNLOAD_NAME = re.compile(r"[a-z]+\.[a-z]+")
 
-Endpoint = Callable[[Request, str, list[str]], Awaitable[Response]]
+Endpoint = Callable[[Request, str, dict[str, str]], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
-class _Route:
-    method: str
-    pattern: re.Pattern[str]
-    endpoint: Endpoint
+class Download:
+    """The stand-in for pre-signed storage links: served without a token."""
 
 
-def _routes(h: Handlers) -> list[_Route]:
-    def route(method: str, path: str, endpoint: Endpoint) -> _Route:
-        return _Route(method, re.compile("^" + path.replace("{}", "([^/]+)") + "$"), endpoint)
+Target = Endpoint | Download
 
-    # `peer-report` comes before `{session_id}` so it is not read as a session id.
-    return [
-        route("GET", "/sessions", lambda r, p, a: h.list_sessions(r, p)),
-        route("GET", "/sessions/peer-report/{}", lambda r, p, a: h.peer_report(r, a[0])),
-        route("GET", "/sessions/{}", lambda r, p, a: h.session_details(r, a[0])),
-        route("GET", "/sessions/{}/participants", lambda r, p, a: h.list_participants(r, a[0])),
-        route(
+
+def routes(h: Handlers) -> RouteTable[Target]:
+    # `peer-report` comes before `{session}` so it is not read as a session id.
+    rows: list[tuple[str, str, Target]] = [
+        ("GET", "/sessions", lambda r, p, a: h.list_sessions(r, p)),
+        ("GET", "/sessions/peer-report/{peer}", lambda r, p, a: h.peer_report(r, a["peer"])),
+        ("GET", "/sessions/{sid}", lambda r, p, a: h.session_details(r, a["sid"])),
+        ("GET", "/sessions/{sid}/participants", lambda r, p, a: h.list_participants(r, a["sid"])),
+        (
             "GET",
-            "/sessions/{}/participants/{}",
-            lambda r, p, a: h.participant_details(r, a[0], a[1]),
+            "/sessions/{sid}/participants/{peer}",
+            lambda r, p, a: h.participant_details(r, a["sid"], a["peer"]),
         ),
-        route("GET", "/sessions/{}/chat", lambda r, p, a: h.chat(r, p, a[0])),
-        route("GET", "/sessions/{}/transcript", lambda r, p, a: h.transcript(r, p, a[0])),
-        route("GET", "/sessions/{}/summary", lambda r, p, a: h.summary(r, p, a[0])),
-        route("POST", "/sessions/{}/summary", lambda r, p, a: h.generate_summary(r, a[0])),
-        route("GET", "/meetings/{}/active-session", lambda r, p, a: h.active_session(r, a[0])),
+        ("GET", "/sessions/{sid}/chat", lambda r, p, a: h.chat(r, p, a["sid"])),
+        ("GET", "/sessions/{sid}/transcript", lambda r, p, a: h.transcript(r, p, a["sid"])),
+        ("GET", "/sessions/{sid}/summary", lambda r, p, a: h.summary(r, p, a["sid"])),
+        ("POST", "/sessions/{sid}/summary", lambda r, p, a: h.generate_summary(r, a["sid"])),
+        ("GET", "/meetings/{mid}/active-session", lambda r, p, a: h.active_session(r, a["mid"])),
+        ("GET", "/_downloads/{sid}/{what}", Download()),
     ]
+    return RouteTable((method, PREFIX + path, target) for method, path, target in rows)
+
+
+def rate_headers(window: RateWindow) -> dict[str, str]:
+    """The `Ratelimit` / `Ratelimit-Policy` headers (IETF draft form) Cloudflare sends."""
+    return {
+        "Ratelimit": f'"default";r={window.remaining};t={window.seconds_left()}',
+        "Ratelimit-Policy": f'"burst";q={window.limit};w={int(window.length)}',
+    }
 
 
 class RealtimeKitApp:
-    """The routed, authenticated, rate-limited RealtimeKit API."""
+    """The authenticated, rate-limited RealtimeKit API behind the routes table."""
 
     def __init__(
-        self, handlers: Handlers, credentials: DemoCredentials, knobs: Callable[[], Knobs]
+        self,
+        handlers: Handlers,
+        credentials: DemoCredentials,
+        limiter: RateLimiter,
+        knobs: Callable[[], Knobs],
     ) -> None:
         self._handlers = handlers
-        self._routes = _routes(handlers)
         self._credentials = credentials
+        self._limiter = limiter
         self._knobs = knobs
-        self._limiter = RateLimiter()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        headers: dict[str, str] = {}
-        try:
-            response = await self._handle(request, headers)
-        except (AppError, CloudflareError) as exc:
-            response = exc.response()
-        response.headers.update(headers)
-        await response(scope, receive, send)
-
-    async def _handle(self, request: Request, headers: dict[str, str]) -> Response:
+    async def dispatch(self, request: Request, route: RouteMatch[Target]) -> Response:
         # Counted per presented token before any check, so every answer carries the headers.
         presented = request.headers.get("authorization", "")
-        allowed, limit_headers = self._limiter.take(presented, self._knobs())
-        headers.update(limit_headers)
-        match = _PREFIX.match(request.url.path)
-        if match is None or len(match["account"]) > _ID_MAX or len(match["app"]) > _ID_MAX:
+        options = self._knobs().options
+        window = self._limiter.hit(
+            presented,
+            int(options.get("rate_limit", DEFAULT_QUOTA)),
+            window_s=float(options.get("rate_window", DEFAULT_WINDOW_S)),
+        )
+        headers = rate_headers(window)
+        try:
+            response = await self._checked(request, route, presented, window)
+        except (AppError, CloudflareError) as exc:
+            response = exc.response()
+        if window.exceeded:
+            headers["Retry-After"] = str(window.seconds_left())
+        response.headers.update(headers)
+        return response
+
+    async def _checked(
+        self,
+        request: Request,
+        route: RouteMatch[Target],
+        presented: str,
+        window: RateWindow,
+    ) -> Response:
+        params = route.params
+        target = route.target
+        if target is None or max(len(params["account"]), len(params["app"])) > _ID_MAX:
+            # (`params` is empty on a miss, but then `target is None` decides first.)
             raise CloudflareError(404, NO_ROUTE_CODE, "No route for the URI")
-        prefix = str(request.base_url).rstrip("/") + request.url.path[: match.start("rest")]
-        rest = match["rest"]
-        download = _DOWNLOAD.match(rest)
-        if download is not None and request.method == "GET":
-            # Download URLs stand in for pre-signed storage links: no token needed.
-            return await self._handlers.download(request, download["sid"], download["what"])
-        endpoint, args = self._route(request.method, rest)
+        if isinstance(target, Download):
+            if not _DOWNLOAD_NAME.fullmatch(params["what"]):
+                raise CloudflareError(404, NO_ROUTE_CODE, "No route for the URI")
+            return await self._handlers.download(request, params["sid"], params["what"])
         self._check_token(presented)
         creds = self._credentials
-        if (match["account"], match["app"]) != (
+        if (params["account"], params["app"]) != (
             creds.realtimekit_account_id,
             creds.realtimekit_app_id,
         ):
             raise CloudflareError(403, AUTH_CODE, "Authentication error")
-        if not allowed:
+        if window.exceeded:
             raise CloudflareError(429, RATE_LIMIT_CODE, "Rate limited. Please wait and try again.")
-        return await endpoint(request, prefix, args)
-
-    def _route(self, method: str, rest: str) -> tuple[Endpoint, list[str]]:
-        for candidate in self._routes:
-            found = candidate.pattern.match(rest)
-            if found is not None and candidate.method == method:
-                return candidate.endpoint, list(found.groups())
-        raise CloudflareError(404, NO_ROUTE_CODE, "No route for the URI")
+        base = str(request.base_url).rstrip("/")
+        prefix = f"{base}/client/v4/accounts/{params['account']}/realtime/kit/{params['app']}"
+        return await target(request, prefix, params)
 
     def _check_token(self, authorization: str) -> None:
         scheme, _, token = authorization.partition(" ")

@@ -1,6 +1,6 @@
 """The RealtimeKit emulator's seeded dataset.
 
-Shape, per the reference's concepts (§1.3, §9): a session starts when its first
+Shape, per docs/upstreams/realtimekit.md ("Concepts"): a session starts when its first
 participant joins and ends 60 s after the last one leaves; a meeting has at most
 one LIVE session; every join gets a new peer id while `user_id` stays. A few
 sessions are large (> 500 joins) so paging both ways has something to walk.
@@ -35,7 +35,7 @@ _LARGE = {20: 540, 75: 620, 150: 760}  # session index -> joins, for the big ses
 _SESSIONS = 420
 _MEETINGS = 140
 _LIVE_MEETINGS = 12
-_END_DELAY_MS = 60_000  # reference §9: ENDED about a minute after the last leave
+_END_DELAY_MS = 60_000  # a session is ENDED about a minute after the last leave
 
 
 @dataclass
@@ -97,7 +97,7 @@ def build_dataset(seed: int, now_ms: int, app_id: str) -> Dataset:
 
 
 def _meeting(rng: random.Random, n: int) -> MeetingRecord:
-    # A few V1 (legacy Dyte) meetings use room names instead of UUIDs (reference §4.1).
+    # A few V1 (legacy Dyte) meetings use room names instead of UUIDs.
     if n % 35 == 34:
         letters = "abcdefghijklmnopqrstuvwxyz"
         room = "".join(rng.choice(letters) for _ in range(6))

@@ -1,38 +1,34 @@
-"""Response envelopes, the two error shapes, rate limiting and query-parameter parsing.
+"""Response envelopes, the two error shapes and query-parameter parsing.
 
-Error envelopes follow the reference's labelled guess (§6.4): Cloudflare's
+Error envelopes follow docs/upstreams/realtimekit.md ("Errors"): Cloudflare's
 `errors[]` for auth, routing and rate limiting; Dyte's `error{code,message}` for
 application errors (unknown objects, bad parameter values).
 """
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from app.emulators.framework import Knobs
-from resolvers.timestamps import Instant
+from app.emulators.framework import EmulatorError
+from app.emulators.timeformat import parse_rfc3339
 
 __all__ = [
     "AppError",
     "CloudflareError",
     "Params",
-    "RateLimiter",
     "cloudflare_errors",
     "ok",
 ]
 
 AUTH_CODE = 10000
 NO_ROUTE_CODE = 7003
-RATE_LIMIT_CODE = 971  # emulator-defined; the reference documents none (§7)
+RATE_LIMIT_CODE = 971  # emulator-defined; Cloudflare documents none for this limit
 
 
-class AppError(Exception):
+class AppError(EmulatorError):
     """A RealtimeKit application error: `{"success":false,"error":{"code","message"}}`."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -45,7 +41,7 @@ class AppError(Exception):
         return JSONResponse(body, status_code=self.status)
 
 
-class CloudflareError(Exception):
+class CloudflareError(EmulatorError):
     """A Cloudflare v4 failure: `{"success":false,"errors":[…],"messages":[],"result":null}`."""
 
     def __init__(self, status: int, code: int, message: str) -> None:
@@ -76,48 +72,6 @@ def ok(data: Any, paging: dict[str, int] | None = None) -> Response:
     return JSONResponse(body)
 
 
-@dataclass
-class _Window:
-    started: float
-    used: int
-
-
-class RateLimiter:
-    """Cloudflare's global limit per token: `quota` requests per `window` seconds (§7).
-
-    Counters belong to one `Knobs` object: the test hub swaps in fresh knobs
-    between tests, which also starts every test with a fresh quota.
-    """
-
-    def __init__(self) -> None:
-        self._windows: dict[str, _Window] = {}
-        self._knobs: Knobs | None = None
-
-    def take(self, token: str, knobs: Knobs) -> tuple[bool, dict[str, str]]:
-        """Count one request; (allowed, the `Ratelimit*` headers to send)."""
-        if knobs is not self._knobs:
-            self._knobs, self._windows = knobs, {}
-        quota = int(knobs.options.get("rate_limit", 1200))
-        window = float(knobs.options.get("rate_window", 300))
-        now = time.monotonic()
-        current = self._windows.get(token)
-        if current is None or now - current.started >= window:
-            current = self._windows[token] = _Window(started=now, used=0)
-        current.used += 1
-        # Elapsed first: `started + window - now` can round to just over the window
-        # and report 301 seconds for a fresh 300-second window.
-        reset = max(1, math.ceil(window - (now - current.started)))
-        remaining = max(0, quota - current.used)
-        headers = {
-            "Ratelimit": f'"default";r={remaining};t={reset}',
-            "Ratelimit-Policy": f'"burst";q={quota};w={int(window)}',
-        }
-        allowed = current.used <= quota
-        if not allowed:
-            headers["Retry-After"] = str(reset)
-        return allowed, headers
-
-
 class Params:
     """Typed reads of query parameters; bad values are 400 application errors."""
 
@@ -130,7 +84,7 @@ class Params:
 
     def number(self, name: str, default: int) -> int:
         raw = self._query.get(name)
-        if raw is None or raw == "":  # `allowEmptyValue: true` (§2.3)
+        if raw is None or raw == "":  # the spec declares `allowEmptyValue: true`
             return default
         try:
             value = int(raw)
@@ -156,7 +110,7 @@ class Params:
         if value is None:
             return None
         try:
-            return Instant.parse(value).ns // 1_000_000
+            return parse_rfc3339(value.strip()) // 1_000_000
         except ValueError:
             raise AppError(400, f"{name} must be an ISO 8601 date-time") from None
 
@@ -168,7 +122,7 @@ class Params:
 
 
 def paging_of(total: int, start: int, count: int) -> dict[str, int]:
-    """1-based offsets (§2.2); both 0 on an empty page."""
+    """1-based offsets (docs/upstreams/realtimekit.md, "Paging"); both 0 on an empty page."""
     if count == 0:
         return {"total_count": total, "start_offset": 0, "end_offset": 0}
     return {"total_count": total, "start_offset": start + 1, "end_offset": start + count}

@@ -1,22 +1,17 @@
-"""The RealtimeKit emulator's records and their wire JSON (reference §4).
+"""The RealtimeKit emulator's records and their wire JSON (docs/upstreams/realtimekit.md).
 
 Times are integer milliseconds since the epoch: the wire carries millisecond
-precision with a `Z` suffix (reference §2.4), so nothing finer is stored.
+precision with a `Z` suffix, so nothing finer is stored.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["MeetingRecord", "ParticipantRecord", "SessionRecord", "iso_ms"]
+from app.emulators.timeformat import rfc3339_millis
 
-
-def iso_ms(ms: int) -> str:
-    """`2023-02-01T10:51:08.030Z`: UTC, always three fractional digits, as in the examples."""
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+__all__ = ["MeetingRecord", "ParticipantRecord", "SessionRecord"]
 
 
 @dataclass(slots=True)
@@ -46,14 +41,14 @@ class ParticipantRecord:
             "custom_participant_id": self.custom_participant_id,
             "display_name": self.display_name,
             "preset_name": self.preset_name,
-            "joined_at": iso_ms(self.joined_ms),
+            "joined_at": rfc3339_millis(self.joined_ms),
             "duration": self.duration_min,
-            "created_at": iso_ms(self.joined_ms),
-            "updated_at": iso_ms(self.left_ms or self.joined_ms),
+            "created_at": rfc3339_millis(self.joined_ms),
+            "updated_at": rfc3339_millis(self.left_ms or self.joined_ms),
         }
-        # Connected participants have no `left_at` (reference §4.2, emulator choice).
+        # Connected participants have no `left_at` (an emulator choice: it is undocumented).
         if self.left_ms is not None:
-            body["left_at"] = iso_ms(self.left_ms)
+            body["left_at"] = rfc3339_millis(self.left_ms)
         if peer_events:
             body["peer_events"] = self.peer_events()
         return body
@@ -71,8 +66,8 @@ class ParticipantRecord:
                 "event_name": name,
                 "minutes_consumed": self.duration_min if name == "PEER_LEAVING" else 0,
                 "preset_view_type": "GROUP_CALL",
-                "created_at": iso_ms(at),
-                "updated_at": iso_ms(at),
+                "created_at": rfc3339_millis(at),
+                "updated_at": rfc3339_millis(at),
             }
             for index, (name, at) in enumerate(names)
         ]
@@ -111,12 +106,12 @@ class SessionRecord:
             "max_concurrent_participants": self.max_concurrent,
             "minutes_consumed": self.minutes_consumed,
             "organization_id": self.organization_id,
-            "started_at": iso_ms(self.started_ms),
-            "created_at": iso_ms(self.started_ms),
-            "updated_at": iso_ms(self.ended_ms or self.started_ms),
+            "started_at": rfc3339_millis(self.started_ms),
+            "created_at": rfc3339_millis(self.started_ms),
+            "updated_at": rfc3339_millis(self.ended_ms or self.started_ms),
         }
         if self.ended_ms is not None:
-            body["ended_at"] = iso_ms(self.ended_ms)
+            body["ended_at"] = rfc3339_millis(self.ended_ms)
         if breakout_rooms:
             body["breakout_rooms"] = []
         return body

@@ -1,4 +1,4 @@
-"""The RealtimeKit endpoints (reference §3, §5), relative to the account/app prefix."""
+"""The RealtimeKit endpoints (docs/upstreams/realtimekit.md), relative to the account/app prefix."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from starlette.responses import PlainTextResponse, Response
 from app.emulators.framework import Knobs
 from app.emulators.realtimekit.dataset import Dataset
 from app.emulators.realtimekit.envelopes import AppError, Params, ok, paging_of
-from app.emulators.realtimekit.records import ParticipantRecord, SessionRecord, iso_ms
+from app.emulators.realtimekit.records import ParticipantRecord, SessionRecord
+from app.emulators.timeformat import rfc3339_millis
 
 __all__ = ["Handlers"]
 
@@ -68,7 +69,7 @@ class Handlers:
     async def session_details(self, request: Request, session_id: str) -> Response:
         breakout = Params(request.query_params).flag("include_breakout_rooms")
         body = self.session(session_id).to_json(breakout_rooms=breakout)
-        # Both documented shapes (§5.2): flat `data` (current spec) or `data.session`.
+        # Both documented shapes: flat `data` (current spec) or `data.session`.
         nested = self.knobs().options.get("session_details_shape", "flat") == "nested"
         return ok({"session": body} if nested else body)
 
@@ -96,7 +97,7 @@ class Handlers:
         page = rows[first : first + per_page]
         data: dict[str, Any] = {"participants": [p.to_json(peer_events=events) for p in page]}
         paging = paging_of(len(rows), first, len(page))
-        # Where paging sits is undocumented (§5.3): in `data` by default, switchable.
+        # Where paging sits is undocumented: in `data` by default, switchable.
         placement = self.knobs().options.get("participants_paging", "data")
         if placement == "data":
             data["paging"] = paging
@@ -123,7 +124,7 @@ class Handlers:
 
     def _link(self, prefix: str, session_id: str, what: str) -> tuple[str, str]:
         url = f"{prefix}/_downloads/{session_id}/{what}"
-        return url, iso_ms(self.now_ms + _LINK_TTL_MS)
+        return url, rfc3339_millis(self.now_ms + _LINK_TTL_MS)
 
     async def chat(self, request: Request, prefix: str, session_id: str) -> Response:
         if not self.session(session_id).has_chat:
@@ -136,7 +137,7 @@ class Handlers:
         if not self.session(session_id).has_transcript:
             raise AppError(404, f"No transcript found for session {session_id}")
         url, expiry = self._link(prefix, session_id, f"transcript.{(fmt or 'CSV').lower()}")
-        # Mixed casing, as documented (§5.6).
+        # Mixed casing, as documented.
         return ok(
             {
                 "sessionId": session_id,
@@ -158,7 +159,7 @@ class Handlers:
         if not session.has_transcript:
             raise AppError(404, f"No transcript found for session {session_id}")
         session.has_summary = True
-        # "queued" is an emulator placeholder; the status values are undocumented (§5.8).
+        # "queued" is an emulator placeholder; the status values are undocumented.
         return ok({"session_id": session_id, "status": "queued"})
 
     async def active_session(self, request: Request, meeting_id: str) -> Response:

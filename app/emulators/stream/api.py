@@ -1,23 +1,24 @@
 """The Stream Video emulator's HTTP surface: three operations on both path prefixes.
 
-Every request passes the same gate — auth, then the endpoint's rate-limit
-window — and every answer (errors included) carries `X-RateLimit-*` headers.
+Every request passes the same gate (the endpoint's rate-limit window is
+counted, then auth, then the limit itself) and every answer, errors included,
+carries `X-RateLimit-*` headers.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route, Router
-from starlette.types import Receive, Scope, Send
 
 from app.emulators.config import EmulatorConfig
-from app.emulators.framework import Knobs
+from app.emulators.framework import Knobs, RateLimiter, RouteMatch, RouteTable
+from app.emulators.stream import ratelimit
 from app.emulators.stream.auth import check_auth
 from app.emulators.stream.dataset import CallSessionRow, ParticipantRow, StreamDataset
 from app.emulators.stream.filters import (
@@ -28,7 +29,6 @@ from app.emulators.stream.filters import (
     parse_query_conditions,
     parse_sort,
 )
-from app.emulators.stream.ratelimit import RateLimiter
 from app.emulators.stream.render import (
     call_response,
     call_session_response,
@@ -47,79 +47,77 @@ from app.emulators.stream.wire import (
     parse_limit,
 )
 
-__all__ = ["PREFIXES", "StreamApi"]
+__all__ = ["PREFIXES", "Operation", "StreamApi"]
 
 PREFIXES = ("/video/", "/api/v2/video/")
 _MAX_SEGMENT = 64
 Handler = Callable[[Request, bool], Awaitable[tuple[Any, int]]]
 
 
+@dataclass(frozen=True)
+class Operation:
+    """A routes-table target: Stream's operation id (the rate-limit key) and its handler."""
+
+    id: str
+    handler: Handler
+
+
 class StreamApi:
-    """ASGI app over a dataset; reads the emulator's current knobs per request."""
+    """The three operations over a dataset; reads the emulator's current knobs per request."""
 
     def __init__(
-        self, data: StreamDataset, config: EmulatorConfig, knobs: Callable[[], Knobs]
+        self,
+        data: StreamDataset,
+        config: EmulatorConfig,
+        limiter: RateLimiter,
+        knobs: Callable[[], Knobs],
     ) -> None:
         self.data = data
         self._config = config
         self._knobs = knobs
-        self._limiter = RateLimiter()
-        routes = []
-        for base in ("/video", "/api/v2/video"):
-            routes += [
-                Route(
-                    base + "/call/{type}/{id}/session/{session}/participant_sessions",
-                    self._gate("QueryCallParticipantSessions", self.participant_sessions),
-                    methods=["GET"],
-                ),
-                Route(
-                    base + "/call_stats",
-                    self._gate("QueryCallSessionStats", self.call_stats),
-                    methods=["POST"],
-                ),
-                Route(
-                    base + "/call/{type}/{id}",
-                    self._gate("GetCall", self.get_call),
-                    methods=["GET"],
-                ),
-            ]
-        self._router = Router(routes=routes, default=self._not_found)
+        self._limiter = limiter
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._router(scope, receive, send)
+    def routes(self) -> RouteTable[Operation]:
+        rows: list[tuple[str, str, Operation]] = []
+        for base in ("/video", "/api/v2/video"):
+            sessions = base + "/call/{type}/{id}/session/{session}/participant_sessions"
+            rows += [
+                ("GET", sessions, Operation("QueryCallParticipantSessions", self.participants)),
+                ("POST", base + "/call_stats", Operation("QueryCallSessionStats", self.call_stats)),
+                ("GET", base + "/call/{type}/{id}", Operation("GetCall", self.get_call)),
+            ]
+        return RouteTable(rows)
 
     def render_fault(self, status: int, retry_after: int | None) -> Response:
         """Injected faults look like Stream's own: `APIError` and rate-limit headers."""
-        state = RateLimiter.fault_state(retry_after)
+        state = ratelimit.fault_state(self._limiter, retry_after)
         headers = state.headers()
         if status != 429:
             headers["X-RateLimit-Remaining"] = str(state.limit - 1)
         code = STATUS_CODES.get(status, -1)
         return api_error_response(status, code, f"injected fault (HTTP {status})", headers)
 
-    def _gate(self, operation: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            started = time.perf_counter()
-            v2 = request.url.path.startswith("/api/v2/")
-            state = self._limiter.hit(self._knobs(), operation)
-            headers = state.headers()
-            try:
-                check_auth(request, self._config.credentials)
-                if state.exceeded:
-                    raise StreamApiError(429, 9, "Too many requests, check response headers")
-                body, status = await handler(request, v2)
-            except StreamApiError as exc:
-                return api_error_response(exc.status, exc.code, exc.message, headers)
-            if isinstance(body, dict) and "duration" not in body:
-                body["duration"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
-            return json_response(body, status, headers)
-
-        return endpoint
-
-    async def _not_found(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = self._limiter.hit(self._knobs(), "unknown").headers()
-        response = api_error_response(404, 16, "unknown endpoint", headers)
-        await response(scope, receive, send)
+    async def dispatch(self, request: Request, route: RouteMatch[Operation]) -> Response:
+        """Every request is counted against its endpoint's window, then authenticated."""
+        operation = route.target
+        if operation is None:
+            # Any path or method Stream does not serve, counted as one "unknown" endpoint.
+            headers = ratelimit.hit(self._limiter, self._knobs(), "unknown").headers()
+            return api_error_response(404, 16, "unknown endpoint", headers)
+        started = time.perf_counter()
+        v2 = request.url.path.startswith("/api/v2/")
+        state = ratelimit.hit(self._limiter, self._knobs(), operation.id)
+        headers = state.headers()
+        try:
+            check_auth(request, self._config.credentials)
+            if state.exceeded:
+                raise StreamApiError(429, 9, "Too many requests, check response headers")
+            body, status = await operation.handler(request, v2)
+        except StreamApiError as exc:
+            return api_error_response(exc.status, exc.code, exc.message, headers)
+        if isinstance(body, dict) and "duration" not in body:
+            body["duration"] = f"{(time.perf_counter() - started) * 1000:.2f}ms"
+        return json_response(body, status, headers)
 
     def _session(self, request: Request) -> CallSessionRow:
         call_type = request.path_params["type"]
@@ -132,7 +130,7 @@ class StreamApi:
             raise StreamApiError(404, 16, "call session does not exist")
         return session
 
-    async def participant_sessions(self, request: Request, v2: bool) -> tuple[Any, int]:
+    async def participants(self, request: Request, v2: bool) -> tuple[Any, int]:
         """QueryCallParticipantSessions: filters narrow the list, never the totals."""
         started = time.perf_counter()
         session = self._session(request)

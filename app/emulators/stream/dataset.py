@@ -1,10 +1,10 @@
 """The seeded Stream Video dataset: calls, their sessions and the participant sessions.
 
-Deterministic for a seed and `config.now`. Shape (asserted by the tests): 220
+Deterministic for a seed and `config.now_ns`. Shape (asserted by the tests): 220
 call sessions over 74 calls, about 10,000 participant sessions, three ended
 sessions of a "town hall" livestream with more than 1,000 participant sessions
 each, a few live sessions, and sessions older than the 90-day retention window.
-Timestamps carry nanoseconds so precision loss would show.
+Times are integer nanoseconds, and carry nanoseconds so precision loss would show.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from app.emulators.config import EmulatorConfig
-from resolvers.timestamps import Instant
 
 __all__ = ["CallRow", "CallSessionRow", "ParticipantRow", "StreamDataset", "User", "seed_dataset"]
 
@@ -48,8 +47,8 @@ class User:
 class ParticipantRow:
     user_id: str
     user_session_id: str
-    joined_at: Instant
-    left_at: Instant | None
+    joined_at: int
+    left_at: int | None
     publisher_type: str
     roles: tuple[str, ...]
     published_tracks: tuple[str, ...]
@@ -61,8 +60,8 @@ class CallSessionRow:
     call_type: str
     call_id: str
     session_id: str
-    started_at: Instant
-    ended_at: Instant | None
+    started_at: int
+    ended_at: int | None
     participants: list[ParticipantRow] = field(default_factory=list)
 
     @property
@@ -75,13 +74,13 @@ class CallRow:
     type: str
     id: str
     created_by: str
-    created_at: Instant
+    created_at: int
     sessions: list[CallSessionRow] = field(default_factory=list)
 
 
 @dataclass
 class StreamDataset:
-    now: Instant
+    now: int
     users: dict[str, User]
     calls: dict[tuple[str, str], CallRow]
     sessions: dict[tuple[str, str, str], CallSessionRow]
@@ -89,22 +88,22 @@ class StreamDataset:
     def duration_of(self, row: ParticipantRow) -> int:
         """Whole seconds in the call (up to now while still connected)."""
         end = row.left_at or self.now
-        return (end.ns - row.joined_at.ns) // _S
+        return (end - row.joined_at) // _S
 
     def expired(self, session: CallSessionRow) -> bool:
         """Past the 90-day retention of `participants_sessions`."""
         ended = session.ended_at
-        return ended is not None and self.now.ns - ended.ns > RETENTION_NS
+        return ended is not None and self.now - ended > RETENTION_NS
 
 
 def seed_dataset(config: EmulatorConfig) -> StreamDataset:
     rng = random.Random(config.seed)
-    now = config.now.ns
+    now = config.now_ns
     users = {}
     for n in range(400):
         name = None if n % 7 == 0 else f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
         users[f"user-{n:03d}"] = User(f"user-{n:03d}", name)
-    data = StreamDataset(config.now, users, {}, {})
+    data = StreamDataset(now, users, {}, {})
     pool = list(users)
     # The town hall: three recent ended sessions, each with more than 1,000 attendees.
     town_hall = _call(data, rng, "livestream", "town-hall", pool=pool, at=now - 40 * _DAY)
@@ -140,7 +139,7 @@ def _call(
     pool: list[str],
     at: int,
 ) -> CallRow:
-    call = CallRow(call_type, call_id, rng.choice(pool), Instant(at + rng.randrange(_S)))
+    call = CallRow(call_type, call_id, rng.choice(pool), at + rng.randrange(_S))
     data.calls[(call_type, call_id)] = call
     return call
 
@@ -157,14 +156,14 @@ def _session(
 ) -> None:
     session_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     start += rng.randrange(_S)  # nanoseconds that must survive the trip
-    span = length if length is not None else data.now.ns - start
+    span = length if length is not None else data.now - start
     rows = [_participant(rng, pool, start, span, live=length is None) for _ in range(size)]
     rows.sort(key=lambda r: (r.joined_at, r.user_session_id))
     ended = None
     if length is not None:
-        last_left = max(r.left_at.ns for r in rows if r.left_at is not None)
-        ended = Instant(max(start + length, last_left) + rng.randrange(_S))
-    row = CallSessionRow(call.type, call.id, session_id, Instant(start), ended, rows)
+        last_left = max(r.left_at for r in rows if r.left_at is not None)
+        ended = max(start + length, last_left) + rng.randrange(_S)
+    row = CallSessionRow(call.type, call.id, session_id, start, ended, rows)
     call.sessions.append(row)
     data.sessions[(call.type, call.id, session_id)] = row
 
@@ -183,8 +182,8 @@ def _participant(
     return ParticipantRow(
         user_id=rng.choice(pool),
         user_session_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        joined_at=Instant(joined),
-        left_at=None if left is None else Instant(left),
+        joined_at=joined,
+        left_at=left,
         publisher_type=publisher,
         roles=("host",) if rng.random() < 0.05 else ("user",),
         published_tracks=tracks if publisher == "webrtc" else ("video", "audio"),

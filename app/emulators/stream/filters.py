@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from app.emulators.stream.wire import bad_request
-from resolvers.timestamps import Instant
+from app.emulators.timeformat import parse_wire_time
 
 __all__ = [
     "CALL_STATS_FIELDS",
@@ -125,7 +125,7 @@ def _value(name: str, kind: str, value: Any) -> Any:
         return value
     if kind == "date" and isinstance(value, (str, int)) and not isinstance(value, bool):
         try:
-            return Instant.coerce(value)
+            return parse_wire_time(value)
         except ValueError as exc:
             raise wrong from exc
     raise wrong

@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from resolvers.timestamps import Instant
+from app.emulators.framework import EmulatorError
+from app.emulators.timeformat import rfc3339
 
 __all__ = [
     "StreamApiError",
@@ -32,7 +33,7 @@ STATUS_CODES = {400: 4, 401: 5, 403: 17, 404: 16, 408: 23, 413: 22, 429: 9}
 _MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
 
 
-class StreamApiError(Exception):
+class StreamApiError(EmulatorError):
     """Raised by handlers; rendered as an `APIError` body."""
 
     def __init__(self, status: int, code: int, message: str) -> None:
@@ -40,6 +41,9 @@ class StreamApiError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+    def response(self) -> Response:
+        return api_error_response(self.status, self.code, self.message)
 
 
 def bad_request(message: str) -> StreamApiError:
@@ -67,9 +71,9 @@ def api_error_response(
     return json_response(body, status, headers)
 
 
-def timestamp(value: Instant, *, v2: bool) -> str | int:
+def timestamp(value: int, *, v2: bool) -> str | int:
     """RFC 3339 on `/video/…`, integer nanoseconds on `/api/v2/video/…`."""
-    return value.ns if v2 else value.isoformat()
+    return value if v2 else rfc3339(value)
 
 
 def fingerprint(*parts: Any) -> str:
