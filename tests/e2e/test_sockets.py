@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.emulators.config import DEMO_CREDENTIALS
+from app.emulators.config import DEMO_CREDENTIALS, EmulatorConfig
+from app.emulators.meet.seed import build_dataset
 from tests.e2e.processes import free_port, running
 
 pytestmark = pytest.mark.e2e
@@ -104,3 +105,27 @@ def test_without_a_static_token_the_callers_bearer_token_is_forwarded_to_google(
     assert wrong["errors"][0]["extensions"]["upstreamStatus"] == 401
     assert "errors" not in caller
     assert len(caller["data"]["conferenceRecords"]["edges"]) == 1
+
+
+def test_emulate_takes_its_seed_and_fault_knobs_from_the_environment() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        "SESSIONGRAPH_EMULATOR_SEED": "7",
+        "SESSIONGRAPH_EMULATOR_LATENCY_MS": "2.5",
+        "SESSIONGRAPH_EMULATOR_ERROR_RATE": "1",
+    }
+    auth = {"Authorization": f"Bearer {DEMO_CREDENTIALS.google_token}"}
+    with running(["emulate", "--port", str(port)], env):
+        knobs = httpx.get(f"{base}/_emulator/knobs/stream", timeout=10).json()
+        failing = httpx.get(f"{base}/v2/conferenceRecords", headers=auth, timeout=10)
+        httpx.put(f"{base}/_emulator/knobs/meet", json={}, timeout=10).raise_for_status()
+        page = httpx.get(
+            f"{base}/v2/conferenceRecords", params={"pageSize": "1"}, headers=auth, timeout=10
+        )
+
+    assert (knobs["latency_ms"], knobs["error_rate"]) == (2.5, 1.0)
+    assert failing.status_code == 503
+    seeded = build_dataset(EmulatorConfig(seed=7)).conference_records()[0]
+    assert page.json()["conferenceRecords"][0]["name"] == seeded.name
+    assert seeded.name != build_dataset(EmulatorConfig()).conference_records()[0].name

@@ -1,0 +1,106 @@
+"""The hub's `/_emulator/…` control API: knobs as JSON both ways, base knobs from the config."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from app.emulators import EmulatorConfig, EmulatorHub
+from app.emulators.config import DEMO_CREDENTIALS
+from app.emulators.framework import FaultRule, RequestLog
+from app.emulators.meet import MeetEmulator
+
+DEFAULT_KNOBS = {
+    "latency_ms": 0.0,
+    "error_rate": 0.0,
+    "error_status": 503,
+    "burst_429": 0,
+    "retry_after": 1,
+    "short_pages": False,
+    "rules": [],
+    "options": {},
+}
+
+
+@pytest.fixture
+async def control(hub: EmulatorHub) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=hub)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+        yield client
+
+
+async def test_get_knobs_answers_the_current_knobs(
+    control: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    hub["stream"].knobs.rules.append(FaultRule(path_regex="call_stats", status=500, times=2))
+    hub["stream"].knobs.options["rate_limits"] = {"GetCall": 5}
+
+    meet = await control.get("/_emulator/knobs/meet")
+    stream = await control.get("/_emulator/knobs/stream")
+    unknown = await control.get("/_emulator/knobs/zoom")
+
+    assert meet.json() == DEFAULT_KNOBS
+    assert stream.json() == {
+        **DEFAULT_KNOBS,
+        "rules": [
+            {
+                "path_regex": "call_stats",
+                "status": 500,
+                "times": 2,
+                "delay_s": 0.0,
+                "retry_after": None,
+                "method": None,
+            }
+        ],
+        "options": {"rate_limits": {"GetCall": 5}},
+    }
+    assert unknown.status_code == 404
+
+
+async def test_put_replaces_every_knob_and_get_reads_it_back(
+    control: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    hub["realtimekit"].knobs.latency_ms = 40.0
+    body = {
+        "burst_429": 2,
+        "retry_after": 9,
+        "rules": [{"path_regex": "/sessions$", "status": 503, "method": "GET"}],
+        "options": {"participants_paging": "top"},
+    }
+
+    put = await control.put("/_emulator/knobs/realtimekit", json=body)
+    got = (await control.get("/_emulator/knobs/realtimekit")).json()
+
+    assert put.status_code == 204
+    assert got["latency_ms"] == 0.0  # not in the body: back to its default
+    assert (got["burst_429"], got["retry_after"], got["options"]) == (
+        2,
+        9,
+        {"participants_paging": "top"},
+    )
+    assert got["rules"][0]["method"] == "GET"
+    assert hub.log.entries() == []  # control calls are not upstream traffic
+
+
+async def test_configured_latency_and_error_rate_are_the_knobs_reset_returns_to() -> None:
+    config = EmulatorConfig(latency_ms=3.0, error_rate=1.0)
+    log = RequestLog()
+    meet = MeetEmulator(config, log)
+    hub = EmulatorHub([meet], log)
+    meet.knobs.error_rate = 0.0
+
+    hub.reset()
+    transport = httpx.ASGITransport(app=hub)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+        knobs = (await client.get("/_emulator/knobs/meet")).json()
+        failed = await client.get(
+            "/v2/conferenceRecords",
+            headers={"Authorization": f"Bearer {DEMO_CREDENTIALS.google_token}"},
+        )
+
+    assert (knobs["latency_ms"], knobs["error_rate"]) == (3.0, 1.0)
+    assert failed.status_code == 503
+    assert failed.json()["error"]["status"] == "UNAVAILABLE"
+    assert [e.status for e in log.entries("meet")] == [503]
