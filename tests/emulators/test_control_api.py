@@ -104,3 +104,17 @@ async def test_configured_latency_and_error_rate_are_the_knobs_reset_returns_to(
     assert failed.status_code == 503
     assert failed.json()["error"]["status"] == "UNAVAILABLE"
     assert [e.status for e in log.entries("meet")] == [503]
+
+
+async def test_put_refuses_unknown_knobs_and_keeps_the_old_ones(
+    control: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    hub["meet"].knobs.burst_429 = 4
+
+    unknown = await control.put("/_emulator/knobs/meet", json={"latency": 5})
+    not_an_object = await control.put("/_emulator/knobs/meet", json=[1])
+    bad_rule = await control.put("/_emulator/knobs/meet", json={"rules": [{"status": 500}]})
+
+    assert [r.status_code for r in (unknown, not_an_object, bad_rule)] == [400, 400, 400]
+    assert "latency" in unknown.json()["error"]
+    assert hub["meet"].knobs.burst_429 == 4

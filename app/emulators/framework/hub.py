@@ -84,7 +84,14 @@ class EmulatorHub:
         emulator = self._emulator(request)
         if emulator is None:
             return JSONResponse({"error": "unknown emulator"}, status_code=404)
-        emulator.set_knobs(Knobs.from_json(await request.json()))
+        try:
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise TypeError("the knobs must be a JSON object")
+            knobs = Knobs.from_json(body)
+        except (TypeError, ValueError) as exc:
+            return JSONResponse({"error": f"invalid knobs: {exc}"}, status_code=400)
+        emulator.set_knobs(knobs)
         return Response(status_code=204)
 
 
