@@ -1,4 +1,4 @@
-"""Configuration from `SESSIONGRAPH_*` environment variables ."""
+"""Configuration from `SESSIONGRAPH_*` environment variables (README.md, "Configuration")."""
 
 from __future__ import annotations
 

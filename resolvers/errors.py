@@ -1,6 +1,6 @@
 """Gateway errors: the one exception type every layer raises toward GraphQL.
 
-Each carries a contract error code (CONTRACT.md §6) and a message that is safe to
+Each carries an `ErrorCode` (the `extensions.code` clients see) and a message that is safe to
 show a client. graphql-core copies an original exception's `extensions` attribute
 onto the GraphQL error, so raising (or returning, from a batch function) a
 `GatewayError` is all a resolver needs to do.

@@ -1,4 +1,4 @@
-"""The cross-provider interfaces: `Session` and `Attendance` (CONTRACT.md §3)."""
+"""The cross-provider interfaces: `Session` and `Attendance` (see schema/schema.graphql)."""
 
 from __future__ import annotations
 

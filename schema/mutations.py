@@ -1,7 +1,7 @@
 """What every domain's mutations share: `MutationError` and the expected-failure rule.
 
 Expected failures (not found, already exists, invalid input) come back in the
-payload's `errors` (CONTRACT.md §3); anything else (credentials, rate limits, an
+payload's `errors` (see schema/schema.graphql); anything else (credentials, rate limits, an
 unavailable upstream) stays a GraphQL error with its `extensions.code`.
 """
 

@@ -1,4 +1,4 @@
-"""Cloudflare RealtimeKit sessions and participants (CONTRACT.md §3).
+"""Cloudflare RealtimeKit sessions and participants (upstream: docs/upstreams/realtimekit.md).
 
 Field resolvers stay thin: read the key, `await` a RealtimeKit loader, map the
 wire model through `from_wire`. Connections page by offset, so they go both ways.
@@ -115,7 +115,7 @@ class RealtimeParticipant(Attendance):
             user_id=wire.user_id,
             join_time=wire.joined_at,
             leave_time=wire.left_at,
-            # RealtimeKit reports minutes (§4.2).
+            # RealtimeKit reports minutes (docs/upstreams/realtimekit.md).
             duration_seconds=None if wire.duration is None else wire.duration * 60,
             participant_id=wire.id,
             session_id=session_id,

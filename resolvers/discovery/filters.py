@@ -1,6 +1,6 @@
 """Typed session filters and orders, written as Discovery Engine `filter`/`orderBy` strings.
 
-Only the documented forms are generated (reference §6.2): `=`, `>` on times,
+Only the documented forms are generated (docs/upstreams/discovery.md): `=`, `>` on times,
 `:` on labels, `AND`, `NOT`. Every string is one double-quoted literal with `\\`
 and `"` escaped, so no value — whatever quotes, `OR`, `NOT`, parentheses or
 backslashes it holds — can change the filter's meaning.

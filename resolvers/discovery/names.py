@@ -1,6 +1,6 @@
 """Validation of Discovery Engine parents, session names and session ids.
 
-Names must match one of the three documented patterns (reference §4) with
+Names must match one of the three documented patterns (docs/upstreams/discovery.md) with
 URL-safe ids. Anything else — `..`, `?`, `#`, `%`, whitespace, an extra or a
 missing segment — is BAD_USER_INPUT before any upstream call, so no input can
 steer a request to another path.

@@ -1,4 +1,4 @@
-"""The RealtimeKit client: one method per call the gateway makes (reference §3, §5).
+"""The RealtimeKit client: one method per call (docs/upstreams/realtimekit.md).
 
 It reads `data` (never Cloudflare's `result`), accepts session details flat or
 under `data.session`, finds `paging` at the top level, inside `data` or nowhere,
@@ -23,7 +23,7 @@ __all__ = ["MAX_PER_PAGE", "LinkKind", "RealtimeKitClient"]
 M = TypeVar("M", bound=BaseModel)
 LinkKind = Literal["chat", "transcript", "summary"]
 _PROVIDER = Provider.CLOUDFLARE_REALTIMEKIT
-MAX_PER_PAGE = 100  # the emulator's cap; RealtimeKit documents none (§2.3)
+MAX_PER_PAGE = 100  # the emulator's cap; RealtimeKit documents none
 
 
 class RealtimeKitClient:
@@ -62,7 +62,7 @@ class RealtimeKitClient:
 
     async def session(self, session_id: str) -> models.Session:
         data = _data(await self._get("sessions", session_id))
-        # Older specs nest the session (`data.session`), the current one is flat (§5.2).
+        # Older specs nest the session (`data.session`), the current one is flat.
         nested = data.get("session")
         return _parse(models.Session, nested if isinstance(nested, dict) else data)
 
@@ -89,7 +89,7 @@ class RealtimeKitClient:
         return _parse(models.DownloadLink, _data(await self._get("sessions", session_id, kind)))
 
     async def generate_summary(self, session_id: str) -> models.SummaryJob:
-        """POST summary: not retried (not idempotent); any 2xx and any of three shapes (§5.8)."""
+        """POST summary: not retried (not idempotent); any 2xx and any of three shapes."""
         response = await self._http.send(
             "POST",
             self._path("sessions", session_id, "summary"),

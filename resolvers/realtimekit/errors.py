@@ -1,4 +1,4 @@
-"""Reading RealtimeKit failures: both documented envelopes, decided by HTTP status (§6)."""
+"""RealtimeKit failures: both envelopes, decided by HTTP status (docs/upstreams/realtimekit.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from resolvers.http import error_from_status, retry_after_seconds
 
 __all__ = ["RETRY_STATUSES", "error_parser"]
 
-# Cloudflare's SDK retries 408, 429 and >= 500 (§7); only GETs are retried, and
+# Cloudflare's SDK retries 408, 429 and >= 500 (docs/upstreams/); only GETs are retried, and
 # UpstreamHttp skips non-idempotent calls (the POST summary) on its own.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 

@@ -1,6 +1,6 @@
 """Checks on ids that go into RealtimeKit paths, before any call is made.
 
-Session, participant and peer ids are UUIDs (§1.1), but the gateway treats ids as
+Session, participant and peer ids are UUIDs (docs/upstreams/), but the gateway treats ids as
 opaque (V1 meetings use room names): any id of letters, digits, `-` and `_` is
 passed on (and percent-encoded by `path_of` regardless). Anything else — `../`,
 `?`, `#`, `/`, spaces — is a client error, not an upstream call.

@@ -12,12 +12,12 @@ __all__ = ["DownloadLink", "Paging", "Participant", "Session", "SummaryJob"]
 
 
 class _Wire(BaseModel):
-    # The spec drifted several times (§10): unknown fields are ignored, never fatal.
+    # The spec drifted several times in 2026: unknown fields are ignored, never fatal.
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
 
 def _instant_or_none(value: Any) -> Instant | None:
-    # The expiry format is undocumented (§5): an unreadable one is "unknown", not an error.
+    # The expiry format is undocumented: an unreadable one is "unknown", not an error.
     try:
         return None if value in (None, "") else Instant.coerce(value)
     except ValueError:
@@ -34,7 +34,7 @@ class Paging(_Wire):
 
 
 class Session(_Wire):
-    """One session (list item, details or active session: the same object, §4.1)."""
+    """One session (list item, details or active session: the same object)."""
 
     id: str
     associated_id: str | None = None
@@ -52,13 +52,13 @@ class Session(_Wire):
 
 
 class Participant(_Wire):
-    """One join (peer) of one user; `duration` is in minutes (§4.2)."""
+    """One join (peer) of one user; `duration` is in minutes."""
 
     id: str
     user_id: str | None = None
     custom_participant_id: str | None = None
     display_name: str | None = None
-    # The peer report calls the preset `role` (§5.9).
+    # The peer report calls the preset `role`.
     preset_name: str | None = Field(
         default=None, validation_alias=AliasChoices("preset_name", "role")
     )
@@ -69,7 +69,7 @@ class Participant(_Wire):
 
 
 class DownloadLink(_Wire):
-    """Chat, transcript or summary link; the three payloads case their keys differently (§5)."""
+    """Chat, transcript or summary link; the three payloads case their keys differently."""
 
     url: str = Field(
         validation_alias=AliasChoices(

@@ -2,7 +2,7 @@
 
 Every value travels as its own query parameter (httpx percent-encodes it), so a
 search text such as `{"$ne": 1}` reaches RealtimeKit only as a literal `search`
-string. Sort parameters are always sent: the default sorts are undocumented (§3.1).
+string. Sort parameters are always sent: the default sorts are undocumented.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class SessionQuery:
             params["associated_id"] = self.meeting_id
         if self.search:
             params["search"] = self.search
-        # The emulator (and, we assume, the service) bounds `started_at` with these (§3.1).
+        # The emulator (and, we assume, the service) bounds `started_at` with these.
         if self.started_after is not None:
             params["start_time"] = self.started_after.isoformat()
         if self.started_before is not None:

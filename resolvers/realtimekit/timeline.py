@@ -16,7 +16,7 @@ def timeline_query(flt: TimelineFilter) -> SessionQuery:
     """The shared filter as RealtimeKit list parameters (all applied upstream).
 
     RealtimeKit sorts by `createdAt`, not by `started_at`; a session is created when
-    its first participant joins (§1.3), which is when it starts, so the two orders agree.
+    its first participant joins, which is when it starts, so the two orders agree.
     """
     status = None if flt.live is None else (SessionStatus.LIVE if flt.live else SessionStatus.ENDED)
     return SessionQuery(

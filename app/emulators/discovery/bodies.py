@@ -3,7 +3,7 @@
 Field names are accepted in lowerCamelCase and in their proto (snake_case) form,
 as ProtoJSON parsers do; unknown names are 400 INVALID_ARGUMENT. OUTPUT_ONLY
 fields (`name`, `startTime`, `endTime`, `queryId`, `detailedAnswer`, …) are
-silently ignored in bodies (reference §5.4).
+silently ignored in bodies (docs/upstreams/discovery.md, "Methods").
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def read_session(body: Any) -> dict[str, Any]:
 
 
 def read_mask(raw: str | None) -> tuple[str, ...]:
-    """The paths to update. Empty or absent: all supported fields (reference §5.4)."""
+    """The paths to update. Empty or absent: all supported fields (docs/upstreams/discovery.md)."""
     if raw is None or not raw.strip():
         return UPDATABLE
     paths: list[str] = []

@@ -1,4 +1,4 @@
-"""The `ListSessions` orderBy: `field [desc]` items, comma-separated (reference §6.3).
+"""The `ListSessions` orderBy: `field [desc]` items, comma-separated (docs/upstreams/discovery.md).
 
 Fields: `update_time`, `create_time`, `session_name`, `is_pinned`; ascending
 unless followed by `desc` (`asc` is accepted too). With no orderBy the emulator
