@@ -1,4 +1,4 @@
-"""The Meet emulator on its own: strict like the real API (upstreams/google-meet.md)."""
+"""The Meet emulator on its own: strict like the real API (docs/upstreams/meet.md)."""
 
 from __future__ import annotations
 

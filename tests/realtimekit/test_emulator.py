@@ -1,4 +1,4 @@
-"""The RealtimeKit emulator against the reference: shapes, paging, sorting, errors, rate limits."""
+"""The RealtimeKit emulator per docs/upstreams/realtimekit.md: shapes, paging, sorting, errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Stream Video emulator, called as the SDKs call it (stream-video.md)."""
+"""The Stream Video emulator, called as the SDKs call it (docs/upstreams/stream.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deterministic seeding of the Meet dataset from `EmulatorConfig(seed, now)`.
+"""Deterministic seeding of the Meet dataset from `EmulatorConfig(seed, now_ns)`.
 
 Shape of the data (all relative to `now`):
 
