@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from abc import ABC, abstractmethod
 from typing import ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs
 
@@ -41,7 +42,7 @@ class EmulatorError(Exception):
         raise NotImplementedError
 
 
-class Emulator(Generic[T]):
+class Emulator(ABC, Generic[T]):
     """One upstream's emulator; `T` is what its routes table maps requests to."""
 
     name: ClassVar[str]
@@ -64,13 +65,13 @@ class Emulator(Generic[T]):
 
     # --- what each emulator provides ------------------------------------------------
 
+    @abstractmethod
     async def dispatch(self, request: Request, route: RouteMatch[T]) -> Response:
         """Answer one request the upstream's way (its checks, then the handler)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def render_fault(self, status: int, retry_after: int | None) -> Response:
         """An injected fault as the upstream would send it."""
-        raise NotImplementedError
 
     # --- knobs ------------------------------------------------------------------------
 
