@@ -11,6 +11,8 @@ from app.emulators import EmulatorConfig, EmulatorHub
 from app.emulators.config import DEMO_CREDENTIALS
 from app.emulators.framework import FaultRule, RequestLog
 from app.emulators.meet import MeetEmulator
+from app.runtime import Runtime
+from app.settings import Settings
 
 DEFAULT_KNOBS = {
     "latency_ms": 0.0,
@@ -118,3 +120,28 @@ async def test_put_refuses_unknown_knobs_and_keeps_the_old_ones(
     assert [r.status_code for r in (unknown, not_an_object, bad_rule)] == [400, 400, 400]
     assert "latency" in unknown.json()["error"]
     assert hub["meet"].knobs.burst_429 == 4
+
+
+async def test_the_gateway_builds_its_emulators_from_the_emulator_settings(
+    settings: Settings,
+) -> None:
+    configured = settings.model_copy(
+        update={"emulator_seed": 7, "emulator_latency_ms": 1.5, "emulator_error_rate": 0.25}
+    )
+
+    runtime = Runtime.create(configured)
+    try:
+        assert runtime.hub is not None
+        knobs = {name: e.knobs for name, e in runtime.hub.emulators.items()}
+        meet = runtime.hub["meet"]
+        assert isinstance(meet, MeetEmulator)
+        first = meet.dataset.conference_records()[0].name
+    finally:
+        await runtime.close()
+
+    assert {(k.latency_ms, k.error_rate) for k in knobs.values()} == {(1.5, 0.25)}
+    assert set(knobs) == {"meet", "discovery", "realtimekit", "stream"}
+    assert (
+        first
+        == MeetEmulator(EmulatorConfig(seed=7), RequestLog()).dataset.conference_records()[0].name
+    )
