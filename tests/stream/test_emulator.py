@@ -35,12 +35,10 @@ async def get(
     return await emu.get(path, params={"api_key": KEY, **(params or {})}, headers=headers)
 
 
-def test_seed_is_large_deterministic_and_fast() -> None:
-    started = time.perf_counter()
+def test_seed_is_large_and_deterministic() -> None:
+    # How fast seeding is belongs to the benchmarks, not to a test on a shared machine.
     data = seed_dataset(EmulatorConfig())
-    elapsed = time.perf_counter() - started
     sizes = [len(s.participants) for s in data.sessions.values()]
-    assert elapsed < 1.0
     assert len(data.sessions) == 220
     assert sum(sizes) >= 8000
     assert sum(size > 1000 for size in sizes) == 3
