@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from starlette.requests import Request
 
 from app.settings import Settings
+from app.traffic import Traffic
 from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
 from resolvers.http import RetryPolicy, UpstreamHttp
@@ -44,6 +45,7 @@ class Runtime:
     upstreams: Upstreams
     codec: CursorCodec
     schema: strawberry.federation.Schema
+    traffic: Traffic
     clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @classmethod
@@ -52,10 +54,11 @@ class Runtime:
             hub = _default_hub(settings)
         clients: list[httpx.AsyncClient] = []
         http: dict[Provider, UpstreamHttp] = {}
+        traffic = Traffic.create(settings)
         for spec in SPECS:
             client = _client(settings, settings.upstream_url(spec.name), hub)
             clients.append(client)
-            http[spec.provider] = _upstream_http(settings, spec, client)
+            http[spec.provider] = _upstream_http(settings, spec, client, traffic)
         upstreams = Upstreams(http=http, credentials=_credentials(settings))
         secret = (
             settings.cursor_secret.get_secret_value().encode() if settings.cursor_secret else None
@@ -66,6 +69,7 @@ class Runtime:
             upstreams=upstreams,
             codec=CursorCodec(_stretch(secret) if secret else os.urandom(32)),
             schema=schema_for(settings),
+            traffic=traffic,
             clients=clients,
         )
 
@@ -85,6 +89,7 @@ class Runtime:
     async def close(self) -> None:
         for client in self.clients:
             await client.aclose()
+        await self.traffic.close()
 
     def upstream_modes(self) -> dict[str, str]:
         return {
@@ -112,7 +117,7 @@ def _default_hub(settings: Settings) -> EmulatorHub:
 
 
 def _upstream_http(
-    settings: Settings, spec: UpstreamSpec, client: httpx.AsyncClient
+    settings: Settings, spec: UpstreamSpec, client: httpx.AsyncClient, traffic: Traffic
 ) -> UpstreamHttp:
     policy = RetryPolicy(
         attempts=settings.retry_attempts,
@@ -127,6 +132,9 @@ def _upstream_http(
         policy=policy,
         timeout=settings.read_timeout,
         concurrency=settings.upstream_concurrency,
+        cache=traffic.cache_for(spec),
+        throttle=traffic.throttles.get(spec.provider),
+        identities=traffic.cache.identities,
     )
 
 

@@ -49,6 +49,25 @@ class Settings(BaseSettings):
     retry_base_delay: float = Field(default=0.1, ge=0)
     retry_max_delay: float = Field(default=1.0, ge=0)
 
+    # Cross-request traffic: the cache of upstream reads and the per-upstream throttle.
+    cache_url: str | None = Field(
+        default=None, description="redis://… to share the cache and quotas; unset: in-process"
+    )
+    cache_secret: SecretStr | None = Field(
+        default=None, description="Key of the identity hash in cache keys (default: cursor_secret)"
+    )
+    cache_ended_ttl: float = Field(default=86400.0, ge=0)
+    cache_live_ttl: float = Field(default=5.0, ge=0)
+    cache_max_entries: int = Field(default=20000, ge=0, description="In-process cache bound")
+    throttle_max_wait: float = Field(
+        default=5.0, ge=0, description="Longest a call waits for quota before RATE_LIMITED"
+    )
+    # `LIMIT/WINDOW` per quota rule of the upstream (comma-separated), or `off`.
+    quota_meet: str | None = None
+    quota_discovery: str | None = None
+    quota_realtimekit: str | None = None
+    quota_stream: str | None = None
+
     # Emulators (used for every upstream whose URL is unset).
     emulator_seed: int = 20261101
     emulator_latency_ms: float = Field(default=0.0, ge=0)

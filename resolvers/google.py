@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.http import error_from_status, retry_after_seconds
 
-__all__ = ["google_auth_headers", "google_error_parser"]
+if TYPE_CHECKING:
+    from resolvers.http import UpstreamHttp
+
+__all__ = ["google_auth", "google_auth_headers", "google_error_parser"]
 
 
 def google_error_parser(provider: Provider) -> Callable[[httpx.Response], GatewayError]:
@@ -48,3 +52,15 @@ def google_auth_headers(
         "or configure SESSIONGRAPH_GOOGLE_ACCESS_TOKEN",
         provider=provider,
     )
+
+
+def google_auth(
+    http: UpstreamHttp, static_token: str | None, caller_authorization: str | None
+) -> dict[str, Any]:
+    """`send` keywords for a Google call: its bearer header and the identity it carries.
+
+    The identity is a keyed hash of the token actually sent (static or the caller's),
+    so what one caller's token fetched is never served to another.
+    """
+    headers = google_auth_headers(http.provider, static_token, caller_authorization)
+    return {"headers": headers, "identity": http.identity_of(headers["Authorization"])}

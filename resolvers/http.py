@@ -14,7 +14,7 @@ import email.utils
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
@@ -27,6 +27,10 @@ from tenacity import (
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.observe import NULL_OBSERVER, UpstreamObserver
+
+if TYPE_CHECKING:
+    from resolvers.cache import IdentityKey, UpstreamCache
+    from resolvers.throttle import Throttle
 
 __all__ = [
     "ErrorParser",
@@ -141,8 +145,15 @@ class UpstreamHttp:
         timeout: float,
         concurrency: int,
         observer: UpstreamObserver = NULL_OBSERVER,
+        cache: UpstreamCache | None = None,
+        throttle: Throttle | None = None,
+        identities: IdentityKey | None = None,
     ) -> None:
         self.provider = provider
+        # Cross-request traffic policies (resolvers/cache, resolvers/throttle); None = off.
+        self.cache = cache
+        self.throttle = throttle
+        self._identities = identities
         self.observer = observer
         self.client = client
         self._parse_error = parse_error
@@ -159,8 +170,40 @@ class UpstreamHttp:
         headers: Mapping[str, str] | None = None,
         json: Any = None,
         idempotent: bool = True,
+        identity: str | None = None,
     ) -> httpx.Response:
-        """Send one request (retrying idempotent ones) and return a 2xx response."""
+        """Send one request (retrying idempotent ones) and return a 2xx response.
+
+        `identity` (from `identity_of`) names whose credential the call carries;
+        only a call with one is cached, and only for that identity.
+        """
+
+        async def call() -> httpx.Response:
+            return await self._send(
+                method, path, params, headers, json, idempotent=idempotent, identity=identity
+            )
+
+        if self.cache is not None and identity is not None:
+            return await self.cache.send(
+                method, path, params, json, identity=identity, call=call, observer=self.observer
+            )
+        return await call()
+
+    def identity_of(self, credential: str) -> str | None:
+        """The opaque cache/quota identity of the credential a call carries (None: no cache)."""
+        return self._identities.of(credential) if self._identities is not None else None
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        json: Any,
+        *,
+        idempotent: bool,
+        identity: str | None,
+    ) -> httpx.Response:
         attempts = self._policy.attempts if idempotent else 1
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts),
@@ -170,7 +213,9 @@ class UpstreamHttp:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._once(method, path, params, headers, json)
+                if self.throttle is not None:
+                    await self.throttle.acquire(identity, path)
+                return await self._once(method, path, params, headers, json, identity=identity)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     async def _once(
@@ -180,6 +225,8 @@ class UpstreamHttp:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         json: Any,
+        *,
+        identity: str | None = None,
     ) -> httpx.Response:
         started = time.perf_counter()
         try:
@@ -197,6 +244,8 @@ class UpstreamHttp:
                 f"{self.provider.label} could not be reached",
                 provider=self.provider,
             ) from exc
+        if self.throttle is not None:
+            await self.throttle.observe(identity, path, response.headers)
         outcome = "ok" if response.is_success else "error"
         self._observe(method, response.status_code, outcome, started)
         if response.is_success:

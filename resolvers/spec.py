@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 from resolvers.errors import Provider
 
 if TYPE_CHECKING:
+    from resolvers.cache import CachePolicy
     from resolvers.http import ErrorParser, UpstreamHttp
     from resolvers.paging import PagedSource, Paging
+    from resolvers.throttle import Quota
     from resolvers.timeline import TimelineFilter
     from resolvers.timestamps import Instant
     from resolvers.upstreams import Caller, UpstreamCredentials
@@ -75,9 +77,11 @@ class UpstreamSpec:
     build_loaders: LoadersFactory
     # Its part of the merged `Query.sessions` timeline (None: it has no sessions to merge).
     timeline: TimelineSlot | None = None
+    # What may be cached across requests and for how long (None: the default, all live).
+    cache_policy: CachePolicy | None = None
+    # The documented quota the throttle keeps calls within (None: unthrottled).
+    quota: Quota | None = None
     # Slots filled by later work; None = the gateway's default for that policy.
-    cache_policy: Any = None
-    quota: Any = None
     breaker: Any = None
     readiness: Any = None
     webhook: Any = None

@@ -44,6 +44,10 @@ def settings() -> Settings:
         retry_base_delay=0.0,
         retry_max_delay=0.0,
         read_timeout=2.0,
+        # No cross-request cache: these tests count upstream calls per operation.
+        # The cache has its own tests (tests/cache/), which turn it back on.
+        cache_ended_ttl=0,
+        cache_live_ttl=0,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resolvers.cache import CachePolicy
 from resolvers.discovery import models
 from resolvers.discovery.filters import SessionFilter
 from resolvers.discovery.loaders import DiscoveryLoaders
@@ -32,4 +33,9 @@ SPEC = UpstreamSpec(
     retry_statuses=frozenset({429, 503}),
     build_loaders=DiscoveryLoaders.build,
     timeline=TIMELINE,
+    # Sessions change whenever their user converses or a mutation writes: always live.
+    # Creates, patches and deletes invalidate the session and its parent's lists.
+    cache_policy=CachePolicy(),
+    # No quota is documented in the sessions reference: set SESSIONGRAPH_QUOTA_DISCOVERY.
+    quota=None,
 )

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from resolvers.discovery import models
 from resolvers.discovery.names import segments
 from resolvers.errors import ErrorCode, GatewayError, Provider
-from resolvers.google import google_auth_headers
+from resolvers.google import google_auth
 from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.pagers import TokenPage
 
@@ -38,13 +38,13 @@ class DiscoveryClient:
         self._static = static_token
         self._caller = caller_auth
 
-    def _headers(self) -> dict[str, str]:
-        return google_auth_headers(_PROVIDER, self._static, self._caller)
+    def _auth(self) -> dict[str, Any]:
+        return google_auth(self._http, self._static, self._caller)
 
     async def get(self, name: str, *, details: bool = False) -> models.Session:
         params = {"includeAnswerDetails": "true"} if details else None
         response = await self._http.send(
-            "GET", path_of("v1", *segments(name)), params=params, headers=self._headers()
+            "GET", path_of("v1", *segments(name)), params=params, **self._auth()
         )
         return _parse(models.Session, json_body(response, _PROVIDER))
 
@@ -60,7 +60,7 @@ class DiscoveryClient:
             "GET",
             path_of("v1", *segments(parent), "sessions"),
             params=params,
-            headers=self._headers(),
+            **self._auth(),
         )
         page = _parse(models.ListSessionsResponse, json_body(response, _PROVIDER))
         return TokenPage(items=page.sessions, next_token=page.next_page_token or None)
@@ -73,7 +73,7 @@ class DiscoveryClient:
             "POST",
             path_of("v1", *segments(parent), "sessions"),
             params=params,
-            headers=self._headers(),
+            **self._auth(),
             json=body,
             idempotent=False,
         )
@@ -84,14 +84,14 @@ class DiscoveryClient:
             "PATCH",
             path_of("v1", *segments(name)),
             params={"updateMask": ",".join(mask)},
-            headers=self._headers(),
+            **self._auth(),
             json=body,
         )
         return _parse(models.Session, json_body(response, _PROVIDER))
 
     async def delete(self, name: str) -> None:
         await self._http.send(
-            "DELETE", path_of("v1", *segments(name)), headers=self._headers(), idempotent=False
+            "DELETE", path_of("v1", *segments(name)), **self._auth(), idempotent=False
         )
 
 

@@ -6,10 +6,12 @@ from resolvers.errors import Provider
 from resolvers.google import google_error_parser
 from resolvers.meet import models
 from resolvers.meet.filters import ConferenceRecordFilterInput, LiveFilter
+from resolvers.meet.lifetimes import MeetCachePolicy
 from resolvers.meet.loaders import MeetLoaders
 from resolvers.meet.names import check_name, meeting_code_or_space
 from resolvers.meet.timeline import TIMELINE
 from resolvers.spec import CredentialMode, UpstreamSpec
+from resolvers.throttle import Quota, QuotaRule
 
 __all__ = [
     "SPEC",
@@ -31,4 +33,9 @@ SPEC = UpstreamSpec(
     retry_statuses=frozenset({429, 503}),
     build_loaders=MeetLoaders.build,
     timeline=TIMELINE,
+    cache_policy=MeetCachePolicy(),
+    # "Usage limits": 6000 reads per minute per project, 600 per minute per user.
+    quota=Quota(
+        rules=(QuotaRule(6000, 60.0, "upstream"), QuotaRule(600, 60.0, "identity")),
+    ),
 )

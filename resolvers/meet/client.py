@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
-from resolvers.google import google_auth_headers
+from resolvers.google import google_auth
 from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.meet import models
 from resolvers.meet.names import segments
@@ -56,13 +56,11 @@ class MeetClient:
         self._static = static_token
         self._caller = caller_auth
 
-    def _headers(self) -> dict[str, str]:
-        return google_auth_headers(Provider.GOOGLE_MEET, self._static, self._caller)
+    def _auth(self) -> dict[str, Any]:
+        return google_auth(self._http, self._static, self._caller)
 
     async def get(self, name: str, model: type[M]) -> M:
-        response = await self._http.send(
-            "GET", path_of("v2", *segments(name)), headers=self._headers()
-        )
+        response = await self._http.send("GET", path_of("v2", *segments(name)), **self._auth())
         return _parse(model, json_body(response, Provider.GOOGLE_MEET))
 
     async def list(
@@ -77,9 +75,7 @@ class MeetClient:
         if listing.with_total:
             # totalSize only comes back when asked for through the field mask.
             params["fields"] = f"{listing.field},nextPageToken,totalSize"
-        response = await self._http.send(
-            "GET", path_of(*parts), params=params, headers=self._headers()
-        )
+        response = await self._http.send("GET", path_of(*parts), params=params, **self._auth())
         body = json_body(response, Provider.GOOGLE_MEET)
         if not isinstance(body, dict):
             raise _malformed()

@@ -9,6 +9,7 @@ from resolvers.errors import Provider
 from resolvers.realtimekit import models
 from resolvers.realtimekit.client import LinkKind
 from resolvers.realtimekit.errors import RETRY_STATUSES, error_parser
+from resolvers.realtimekit.lifetimes import RealtimeKitCachePolicy
 from resolvers.realtimekit.loaders import RealtimeKitLoaders
 from resolvers.realtimekit.queries import (
     ParticipantQuery,
@@ -18,6 +19,7 @@ from resolvers.realtimekit.queries import (
 )
 from resolvers.realtimekit.timeline import TIMELINE
 from resolvers.spec import CredentialMode, UpstreamSpec
+from resolvers.throttle import Quota, QuotaRule
 
 __all__ = [
     "SPEC",
@@ -39,4 +41,9 @@ SPEC = UpstreamSpec(
     retry_statuses=RETRY_STATUSES,
     build_loaders=RealtimeKitLoaders.build,
     timeline=TIMELINE,
+    cache_policy=RealtimeKitCachePolicy(),
+    # Cloudflare's API limit: 1200 requests per 5 minutes per token; `Ratelimit` on every answer.
+    quota=Quota(
+        rules=(QuotaRule(1200, 300.0, "upstream", from_headers=True),), headers="ratelimit"
+    ),
 )

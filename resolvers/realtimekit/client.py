@@ -35,6 +35,9 @@ class RealtimeKitClient:
         self._app = credentials.realtimekit_app_id
         self._headers = {"Authorization": f"Bearer {credentials.realtimekit_api_token}"}
         self._configured = all((self._account, self._app, credentials.realtimekit_api_token))
+        # The gateway's own identity: every caller shares what the server token fetched.
+        token = credentials.realtimekit_api_token
+        self._identity = http.identity_of(f"{self._account}/{self._app}/{token}")
 
     def _path(self, *segments: str) -> str:
         if not self._configured:
@@ -49,7 +52,11 @@ class RealtimeKitClient:
 
     async def _get(self, *segments: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         response = await self._http.send(
-            "GET", self._path(*segments), params=params, headers=self._headers
+            "GET",
+            self._path(*segments),
+            params=params,
+            headers=self._headers,
+            identity=self._identity,
         )
         return _envelope(json_body(response, _PROVIDER))
 
@@ -95,6 +102,7 @@ class RealtimeKitClient:
             self._path("sessions", session_id, "summary"),
             headers={**self._headers, "Accept": "*/*"},
             idempotent=False,
+            identity=self._identity,
         )
         if not response.content.strip():
             return models.SummaryJob(session_id=session_id)

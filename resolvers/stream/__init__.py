@@ -15,9 +15,11 @@ from resolvers.stream.ids import (
     session_key,
     session_key_of,
 )
+from resolvers.stream.lifetimes import StreamCachePolicy
 from resolvers.stream.loaders import StreamLoaders
 from resolvers.stream.models import CallStatsSession, ParticipantRecord
 from resolvers.stream.timeline import TIMELINE
+from resolvers.throttle import Quota, QuotaRule
 
 __all__ = [
     "SPEC",
@@ -45,4 +47,10 @@ SPEC = UpstreamSpec(
     retry_statuses=frozenset({429}),
     build_loaders=StreamLoaders.build,
     timeline=TIMELINE,
+    cache_policy=StreamCachePolicy(),
+    # Per endpoint, one-minute windows; the per-endpoint server limit is not published, so
+    # the default is a guess corrected by the `X-RateLimit-*` headers Stream sends.
+    quota=Quota(
+        rules=(QuotaRule(1000, 60.0, "endpoint", from_headers=True),), headers="x-ratelimit"
+    ),
 )

@@ -42,6 +42,8 @@ class StreamClient:
         self._http = http
         self._api_key = credentials.stream_api_key
         self._secret = credentials.stream_api_secret
+        # The gateway's own identity: every caller shares what the server key fetched.
+        self._identity = http.identity_of(f"{self._api_key}/{self._secret}")
 
     def _headers(self) -> dict[str, str]:
         if not self._api_key or not self._secret:
@@ -70,7 +72,9 @@ class StreamClient:
         if conditions:
             params["filter_conditions"] = conditions
         path = _BASE + key.path("participant_sessions")
-        response = await self._http.send("GET", path, params=params, headers=self._headers())
+        response = await self._http.send(
+            "GET", path, params=params, headers=self._headers(), identity=self._identity
+        )
         return _parse(ParticipantSessionsPage, json_body(response, Provider.STREAM_VIDEO))
 
     async def call_stats(
@@ -95,6 +99,7 @@ class StreamClient:
             headers=self._headers(),
             json=body,
             idempotent=False,
+            identity=self._identity,
         )
         return _parse(CallStatsPage, json_body(response, Provider.STREAM_VIDEO))
 

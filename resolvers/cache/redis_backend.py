@@ -1,0 +1,94 @@
+"""The shared cache: one Redis for every replica (the `redis` package's asyncio client).
+
+Values are orjson bytes written with a TTL (`SET … PX`); each tag is a Redis
+set of the keys stored under it, so a write on any replica invalidates for all.
+Every command runs under a short timeout, and any failure (refused connection,
+timeout, a Redis error) degrades to "no cache": reads miss, writes are dropped,
+one warning is logged when the outage starts and one line when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+__all__ = ["RedisBackend"]
+
+log = logging.getLogger("sessiongraph.cache")
+T = TypeVar("T")
+
+
+class RedisBackend:
+    """A `CacheBackend` over Redis; never raises for an unavailable Redis."""
+
+    name = "redis"
+
+    def __init__(self, url: str, *, timeout: float = 0.5) -> None:
+        self.client: aioredis.Redis = aioredis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        self._timeout = timeout
+        self.available = True
+        self.failures = 0
+
+    async def _safely(self, action: Callable[[], Awaitable[T]], fallback: T) -> T:
+        try:
+            async with asyncio.timeout(self._timeout * 2):
+                result = await action()
+        except (RedisError, OSError, TimeoutError) as exc:
+            self.failures += 1
+            if self.available:
+                log.warning(
+                    "cache: Redis unavailable (%s); serving without a cache", type(exc).__name__
+                )
+            self.available = False
+            return fallback
+        if not self.available:
+            log.warning("cache: Redis reachable again; cache resumed")
+            self.available = True
+        return result
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+
+        async def read() -> list[bytes | None]:
+            values = await self.client.mget(list(keys))
+            return [value if isinstance(value, bytes) else None for value in values]
+
+        return await self._safely(read, [None] * len(keys))
+
+    async def put(self, key: str, value: bytes, ttl: float, tags: Sequence[str]) -> None:
+        milliseconds = int(ttl * 1000)
+        if milliseconds <= 0:
+            return
+
+        async def write() -> None:
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.set(key, value, px=milliseconds)
+                for tag in tags:
+                    pipe.sadd(tag, key)
+                    # A tag outlives its newest entry; stale members are harmless to delete.
+                    pipe.pexpire(tag, milliseconds, gt=True)
+                    pipe.pexpire(tag, milliseconds, nx=True)
+                await pipe.execute()
+
+        await self._safely(write, None)
+
+    async def invalidate(self, tags: Sequence[str]) -> None:
+        async def drop() -> None:
+            for tag in tags:
+                members = await self.client.smembers(tag)  # type: ignore[misc]
+                await self.client.delete(tag, *members)
+
+        await self._safely(drop, None)
+
+    async def close(self) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.aclose()

@@ -1,0 +1,196 @@
+"""The cache in front of `UpstreamHttp`: lookups, in-flight sharing, storing, invalidation.
+
+One `TrafficCache` per process holds the backend, the identity key, the clock
+and the calls in flight; each upstream gets an `UpstreamCache` view with its
+own policy. A hit never reaches the HTTP layer, so it spends no quota, no
+retry and no concurrency slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from resolvers.cache.backend import CacheBackend, Clock
+from resolvers.cache.keys import IdentityKey, entry_key, fact_key, tag_key
+from resolvers.cache.policy import CachePolicy, Kind, Lifetime, Read
+from resolvers.errors import Provider
+from resolvers.observe import NULL_OBSERVER, UpstreamObserver
+
+__all__ = ["Lifetimes", "TrafficCache", "UpstreamCache"]
+
+_HEADER = struct.Struct(">dH")  # expiry (epoch seconds), HTTP status; then the body bytes
+Call = Callable[[], Awaitable[httpx.Response]]
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """Seconds each kind of entry is kept (0 = not cached)."""
+
+    ended: float = 86400.0
+    live: float = 5.0
+
+    def ttl(self, lifetime: Lifetime, now: float) -> float:
+        ttl = {Kind.ENDED: self.ended, Kind.LIVE: self.live}.get(lifetime.kind, 0.0)
+        if lifetime.not_after is not None:
+            ttl = min(ttl, lifetime.not_after - now)
+        return max(0.0, ttl)
+
+
+class TrafficCache:
+    """Everything the upstream caches of one process share."""
+
+    def __init__(
+        self,
+        backend: CacheBackend,
+        identities: IdentityKey,
+        lifetimes: Lifetimes,
+        *,
+        clock: Clock = time.time,
+    ) -> None:
+        self.backend = backend
+        self.identities = identities
+        self.lifetimes = lifetimes
+        self.clock = clock
+        self.flights: dict[str, asyncio.Future[httpx.Response]] = {}
+
+    def for_upstream(self, provider: Provider, name: str, policy: CachePolicy) -> UpstreamCache:
+        return UpstreamCache(self, provider, name, policy)
+
+    async def close(self) -> None:
+        await self.backend.close()
+
+
+class UpstreamCache:
+    """One upstream's view of the cache: its policy, its key prefix, its metric label."""
+
+    def __init__(
+        self, shared: TrafficCache, provider: Provider, name: str, policy: CachePolicy
+    ) -> None:
+        self.shared = shared
+        self.provider = provider
+        self.name = name
+        self.policy = policy
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        *,
+        identity: str,
+        call: Call,
+        observer: UpstreamObserver = NULL_OBSERVER,
+    ) -> httpx.Response:
+        """Answer a read from the cache or one shared call; let a write through, then invalidate."""
+        if not self.policy.is_read(method, path):
+            response = await call()
+            tags = [tag_key(self.name, tag) for tag in self.policy.invalidates(method, path)]
+            await self.shared.backend.invalidate(tags)
+            return response
+        read = Read(method, path, _params(params), body)
+        key = entry_key(self.name, identity, read)
+        cached = await self._lookup(key)
+        if cached is not None:
+            observer.cache_result(self.provider, "hit")
+            return cached
+        flight = self.shared.flights.get(key)
+        if flight is not None:
+            observer.cache_result(self.provider, "shared")
+            return await _follow(flight, call)
+        observer.cache_result(self.provider, "miss")
+        return await self._lead(key, read, identity, call)
+
+    async def _lead(self, key: str, read: Read, identity: str, call: Call) -> httpx.Response:
+        future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_consume)
+        self.shared.flights[key] = future
+        try:
+            response = await call()
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        else:
+            future.set_result(response)
+        finally:
+            self.shared.flights.pop(key, None)
+        await self._store(key, read, identity, response)
+        return response
+
+    async def _lookup(self, key: str) -> httpx.Response | None:
+        (raw,) = await self.shared.backend.get_many([key])
+        if raw is None or len(raw) < _HEADER.size:
+            return None
+        expires, status = _HEADER.unpack_from(raw)
+        if expires <= self.shared.clock():
+            return None
+        return httpx.Response(
+            status, content=raw[_HEADER.size :], headers={"content-type": "application/json"}
+        )
+
+    async def _store(self, key: str, read: Read, identity: str, response: httpx.Response) -> None:
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            return  # the client will report it; never keep what cannot be read
+        backend, now = self.shared.backend, self.shared.clock()
+        learned = self.policy.learn(read, body)
+        facts = await self._facts(identity, self.policy.facts_needed(read), learned)
+        for resource, ended in learned.items():
+            value = orjson.dumps(ended)
+            await backend.put(
+                fact_key(self.name, identity, resource), value, self.shared.lifetimes.ended, ()
+            )
+        ttl = self.shared.lifetimes.ttl(self.policy.lifetime(read, body, facts, now), now)
+        if ttl <= 0:
+            return
+        value = _HEADER.pack(now + ttl, response.status_code) + response.content
+        tags = [tag_key(self.name, tag) for tag in self.policy.tags(read)]
+        await backend.put(key, value, ttl, tags)
+
+    async def _facts(
+        self, identity: str, needed: tuple[str, ...], learned: Mapping[str, float]
+    ) -> dict[str, float]:
+        facts = dict(learned)
+        missing = [resource for resource in needed if resource not in facts]
+        keys = [fact_key(self.name, identity, resource) for resource in missing]
+        for resource, raw in zip(missing, await self.shared.backend.get_many(keys), strict=True):
+            if raw is not None:
+                value = orjson.loads(raw)
+                if isinstance(value, int | float):
+                    facts[resource] = float(value)
+        return facts
+
+
+async def _follow(flight: asyncio.Future[httpx.Response], call: Call) -> httpx.Response:
+    """Wait for the call in flight; if its caller was cancelled, make the call ourselves."""
+    try:
+        return await asyncio.shield(flight)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if flight.cancelled() and task is not None and not task.cancelling():
+            return await call()
+        raise
+
+
+def _consume(future: asyncio.Future[httpx.Response]) -> None:
+    # A failure nobody else waited for is still the leader's to raise; don't warn about it.
+    if not future.cancelled():
+        future.exception()
+
+
+def _params(params: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    if not params:
+        return ()
+    return tuple((str(key), str(value)) for key, value in params.items())
