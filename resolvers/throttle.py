@@ -193,6 +193,7 @@ class Throttle:
         if reading is None:
             return
         remaining, reset_after = reading
+        reset_after += _MARGIN_SECONDS  # the upstream's reset may be rounded down
         for rule in self.quota.rules:
             if rule.from_headers:
                 slot = self._slot(rule, identity, path)
