@@ -29,17 +29,24 @@ class RedisBackend:
 
     name = "redis"
 
-    def __init__(self, url: str, *, timeout: float = 0.5) -> None:
-        self.client: aioredis.Redis = aioredis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout
+    def __init__(self, url: str, *, timeout: float = 1.0, connections: int = 64) -> None:
+        # A bounded pool: a burst of lookups queues for a connection instead of opening
+        # hundreds at once (which is slower than waiting, and looks like an outage).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url,
+            max_connections=connections,
+            timeout=timeout * 2,  # waiting for a free connection in a burst is not an outage
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
         )
+        self.client: aioredis.Redis = aioredis.Redis(connection_pool=pool)
         self._timeout = timeout
         self.available = True
         self.failures = 0
 
     async def _safely(self, action: Callable[[], Awaitable[T]], fallback: T) -> T:
         try:
-            async with asyncio.timeout(self._timeout * 2):
+            async with asyncio.timeout(self._timeout * 3):
                 result = await action()
         except (RedisError, OSError, TimeoutError) as exc:
             self.failures += 1

@@ -147,7 +147,8 @@ def test_two_replicas_share_entries_keep_identities_apart_and_hold_one_quota() -
     assert "errors" not in one, one
     assert sent > 0
     assert two == one
-    assert repeat_meet == [] and repeat_rtk == []
+    assert repeat_meet == []
+    assert repeat_rtk == []
 
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert [entry["status"] for entry in other_calls] == [403]
