@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     cache_ended_ttl: float = Field(default=86400.0, ge=0)
     cache_live_ttl: float = Field(default=5.0, ge=0)
     cache_max_entries: int = Field(default=20000, ge=0, description="In-process cache bound")
+    cache_max_bytes: int = Field(default=256 << 20, ge=0, description="In-process cache bytes")
     throttle_max_wait: float = Field(
         default=5.0, ge=0, description="Longest a call waits for quota before RATE_LIMITED"
     )

@@ -47,7 +47,10 @@ class Traffic:
             redis_backend = RedisBackend(settings.cache_url)
             backend, store = redis_backend, RedisWindows(redis_backend.client)
         else:
-            backend, store = MemoryBackend(settings.cache_max_entries, clock), MemoryWindows()
+            backend, store = (
+                MemoryBackend(settings.cache_max_entries, clock, settings.cache_max_bytes),
+                MemoryWindows(),
+            )
         secret = settings.cache_secret or settings.cursor_secret
         lifetimes = Lifetimes(ended=settings.cache_ended_ttl, live=settings.cache_live_ttl)
         cache = TrafficCache(

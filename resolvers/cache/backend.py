@@ -6,9 +6,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-__all__ = ["CacheBackend", "Clock", "MemoryBackend"]
+__all__ = ["CacheBackend", "Clock", "Entry", "MemoryBackend"]
 
 Clock = Callable[[], float]
+# key, value, TTL in seconds, invalidation tags
+Entry = tuple[str, bytes, float, tuple[str, ...]]
 
 
 class CacheBackend(Protocol):
@@ -23,8 +25,8 @@ class CacheBackend(Protocol):
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         """The values of `keys`, None where absent or expired."""
 
-    async def put(self, key: str, value: bytes, ttl: float, tags: Sequence[str]) -> None:
-        """Store `value` for `ttl` seconds, reachable from each tag for invalidation."""
+    async def put_many(self, entries: Sequence[Entry]) -> None:
+        """Store each value for its TTL, reachable from each of its tags for invalidation."""
 
     async def invalidate(self, tags: Sequence[str]) -> None:
         """Drop every entry stored under any of `tags`."""
@@ -34,12 +36,15 @@ class CacheBackend(Protocol):
 
 
 class MemoryBackend:
-    """This process only: at most `max_entries` entries, least recently used evicted first."""
+    """This process only: at most `max_entries` entries and `max_bytes` of values,
+    least recently used evicted first."""
 
     name = "memory"
 
-    def __init__(self, max_entries: int, clock: Clock) -> None:
+    def __init__(self, max_entries: int, clock: Clock, max_bytes: int = 256 << 20) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
         self.clock = clock
         self._entries: OrderedDict[str, tuple[bytes, float, tuple[str, ...]]] = OrderedDict()
         self._tags: dict[str, set[str]] = {}
@@ -60,14 +65,19 @@ class MemoryBackend:
         self._entries.move_to_end(key)
         return entry[0]
 
-    async def put(self, key: str, value: bytes, ttl: float, tags: Sequence[str]) -> None:
-        if self.max_entries <= 0 or ttl <= 0:
+    async def put_many(self, entries: Sequence[Entry]) -> None:
+        for key, value, ttl, tags in entries:
+            self._put(key, value, ttl, tags)
+
+    def _put(self, key: str, value: bytes, ttl: float, tags: tuple[str, ...]) -> None:
+        if self.max_entries <= 0 or ttl <= 0 or len(value) > self.max_bytes:
             return
         self._drop(key)
-        self._entries[key] = (value, self.clock() + ttl, tuple(tags))
+        self._entries[key] = (value, self.clock() + ttl, tags)
+        self.size += len(value)
         for tag in tags:
             self._tags.setdefault(tag, set()).add(key)
-        while len(self._entries) > self.max_entries:
+        while len(self._entries) > self.max_entries or self.size > self.max_bytes:
             self._drop(next(iter(self._entries)))
 
     async def invalidate(self, tags: Sequence[str]) -> None:
@@ -79,6 +89,7 @@ class MemoryBackend:
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self.size -= len(entry[0])
         for tag in entry[2]:
             members = self._tags.get(tag)
             if members is not None:
@@ -89,3 +100,4 @@ class MemoryBackend:
     async def close(self) -> None:
         self._entries.clear()
         self._tags.clear()
+        self.size = 0

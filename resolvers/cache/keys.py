@@ -27,11 +27,13 @@ class IdentityKey:
 
     def __init__(self, secret: bytes | None) -> None:
         # Without a configured secret identities are per process: safe, just not shared.
-        self._secret = hashlib.sha256(b"sessiongraph-cache-key\0" + (secret or os.urandom(32)))
+        self._secret = hashlib.sha256(
+            b"sessiongraph-cache-key\0" + (secret or os.urandom(32))
+        ).digest()
 
     def of(self, credential: str) -> str:
         """The identity of `credential` (32 hex digits)."""
-        mac = hmac.new(self._secret.digest(), credential.encode(), hashlib.sha256)
+        mac = hmac.new(self._secret, credential.encode(), hashlib.sha256)
         return mac.hexdigest()[:32]
 
 

@@ -18,6 +18,8 @@ from typing import TypeVar
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from resolvers.cache.backend import Entry
+
 __all__ = ["RedisBackend"]
 
 log = logging.getLogger("sessiongraph.cache")
@@ -71,19 +73,22 @@ class RedisBackend:
 
         return await self._safely(read, [None] * len(keys))
 
-    async def put(self, key: str, value: bytes, ttl: float, tags: Sequence[str]) -> None:
-        milliseconds = int(ttl * 1000)
-        if milliseconds <= 0:
+    async def put_many(self, entries: Sequence[Entry]) -> None:
+        kept = [(key, value, int(ttl * 1000), tags) for key, value, ttl, tags in entries]
+        kept = [entry for entry in kept if entry[2] > 0]
+        if not kept:
             return
 
         async def write() -> None:
+            # One round trip for the entry and the facts learned with it.
             async with self.client.pipeline(transaction=False) as pipe:
-                pipe.set(key, value, px=milliseconds)
-                for tag in tags:
-                    pipe.sadd(tag, key)
-                    # A tag outlives its newest entry; stale members are harmless to delete.
-                    pipe.pexpire(tag, milliseconds, gt=True)
-                    pipe.pexpire(tag, milliseconds, nx=True)
+                for key, value, milliseconds, tags in kept:
+                    pipe.set(key, value, px=milliseconds)
+                    for tag in tags:
+                        pipe.sadd(tag, key)
+                        # A tag outlives its newest entry; stale members are harmless to delete.
+                        pipe.pexpire(tag, milliseconds, gt=True)
+                        pipe.pexpire(tag, milliseconds, nx=True)
                 await pipe.execute()
 
         await self._safely(write, None)

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import orjson
 
-from resolvers.cache.backend import CacheBackend, Clock
+from resolvers.cache.backend import CacheBackend, Clock, Entry
 from resolvers.cache.keys import IdentityKey, entry_key, fact_key, tag_key
 from resolvers.cache.policy import CachePolicy, Kind, Lifetime, Read
 from resolvers.errors import Provider
@@ -26,6 +26,7 @@ from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 
 __all__ = ["Lifetimes", "TrafficCache", "UpstreamCache"]
 
+_MAX_WRITTEN = 10_000
 _HEADER = struct.Struct(">dH")  # expiry (epoch seconds), HTTP status; then the body bytes
 Call = Callable[[], Awaitable[httpx.Response]]
 
@@ -60,6 +61,20 @@ class TrafficCache:
         self.lifetimes = lifetimes
         self.clock = clock
         self.flights: dict[str, asyncio.Future[httpx.Response]] = {}
+        # Writes seen by this process, and the last one per tag: a read that was in
+        # flight across a write to its tag is answered but not stored (it may be stale).
+        self.writes = 0
+        self.written: dict[str, int] = {}
+
+    async def invalidate(self, tags: list[str]) -> None:
+        self.writes += 1
+        if len(self.written) > _MAX_WRITTEN:
+            self.written.clear()  # old writes cannot race a read started after them
+        self.written.update(dict.fromkeys(tags, self.writes))
+        await self.backend.invalidate(tags)
+
+    def written_since(self, tags: list[str], mark: int) -> bool:
+        return any(self.written.get(tag, 0) > mark for tag in tags)
 
     def for_upstream(self, provider: Provider, name: str, policy: CachePolicy) -> UpstreamCache:
         return UpstreamCache(self, provider, name, policy)
@@ -92,10 +107,11 @@ class UpstreamCache:
     ) -> httpx.Response:
         """Answer a read from the cache or one shared call; let a write through, then invalidate."""
         if not self.policy.is_read(method, path):
-            response = await call()
             tags = [tag_key(self.name, tag) for tag in self.policy.invalidates(method, path)]
-            await self.shared.backend.invalidate(tags)
-            return response
+            try:
+                return await call()
+            finally:  # a failed or timed-out write may still have changed something
+                await self.shared.invalidate(tags)
         read = Read(method, path, _params(params), body)
         key = entry_key(self.name, identity, read)
         cached = await self._lookup(key)
@@ -113,6 +129,7 @@ class UpstreamCache:
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_consume)
         self.shared.flights[key] = future
+        mark = self.shared.writes
         try:
             response = await call()
         except asyncio.CancelledError:
@@ -125,7 +142,7 @@ class UpstreamCache:
             future.set_result(response)
         finally:
             self.shared.flights.pop(key, None)
-        await self._store(key, read, identity, response)
+        await self._store(key, read, identity, response, mark)
         return response
 
     async def _lookup(self, key: str) -> httpx.Response | None:
@@ -139,7 +156,9 @@ class UpstreamCache:
             status, content=raw[_HEADER.size :], headers={"content-type": "application/json"}
         )
 
-    async def _store(self, key: str, read: Read, identity: str, response: httpx.Response) -> None:
+    async def _store(
+        self, key: str, read: Read, identity: str, response: httpx.Response, mark: int
+    ) -> None:
         try:
             body = orjson.loads(response.content)
         except orjson.JSONDecodeError:
@@ -147,17 +166,17 @@ class UpstreamCache:
         backend, now = self.shared.backend, self.shared.clock()
         learned = self.policy.learn(read, body)
         facts = await self._facts(identity, self.policy.facts_needed(read), learned)
-        for resource, ended in learned.items():
-            value = orjson.dumps(ended)
-            await backend.put(
-                fact_key(self.name, identity, resource), value, self.shared.lifetimes.ended, ()
-            )
+        ended_ttl = self.shared.lifetimes.ended
+        entries: list[Entry] = [
+            (fact_key(self.name, identity, resource), orjson.dumps(ended), ended_ttl, ())
+            for resource, ended in learned.items()
+        ]
         ttl = self.shared.lifetimes.ttl(self.policy.lifetime(read, body, facts, now), now)
-        if ttl <= 0:
-            return
-        value = _HEADER.pack(now + ttl, response.status_code) + response.content
-        tags = [tag_key(self.name, tag) for tag in self.policy.tags(read)]
-        await backend.put(key, value, ttl, tags)
+        tags = tuple(tag_key(self.name, tag) for tag in self.policy.tags(read))
+        if ttl > 0 and not self.shared.written_since(list(tags), mark):
+            value = _HEADER.pack(now + ttl, response.status_code) + response.content
+            entries.append((key, value, ttl, tags))
+        await backend.put_many(entries)
 
     async def _facts(
         self, identity: str, needed: tuple[str, ...], learned: Mapping[str, float]
