@@ -13,8 +13,8 @@ from __future__ import annotations
 import shutil
 import statistics
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
@@ -47,7 +47,7 @@ def _dashboard(hub: EmulatorHub, live_share: float, *, settled: bool = True) -> 
     live = list(dataset.live_records())[: round(CONFERENCES * live_share)]
     ended = [r for r in dataset.conference_records() if not r.is_live and r.participants]
     if settled:
-        ended = [r for r in ended if r.end_time and NOW - r.end_time.ns / 1e9 > HOUR]
+        ended = [r for r in ended if r.end_time and NOW - r.end_time / 1e9 > HOUR]
     chosen = live + ended[: CONFERENCES - len(live)]
     ids = ", ".join(f'"{encode_global_id("ConferenceRecord", r.name)}"' for r in chosen)
     return f"{{ nodes(ids: [{ids}]) {{ ... on ConferenceRecord {{ {FIELDS} }} }} }}"
@@ -73,11 +73,16 @@ async def _post(client: httpx.AsyncClient, query: str) -> float:
     return time.perf_counter() - started
 
 
-@contextmanager
-def _gateway(settings: Settings, hub: EmulatorHub, clock: Clock) -> Iterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def _gateway(
+    settings: Settings, hub: EmulatorHub, clock: Clock
+) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, hub=hub)
-    app.state.runtime.traffic.set_clock(clock)
-    yield httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+    async with app.router.lifespan_context(app):  # the lifespan builds the runtime
+        app.state.runtime.traffic.set_clock(clock)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            yield client
 
 
 async def repeat(settings: Settings, latency_ms: float, runs: int = 30) -> dict[str, float]:
@@ -86,12 +91,11 @@ async def repeat(settings: Settings, latency_ms: float, runs: int = 30) -> dict[
     query = _dashboard(hub, live_share=0.0)
     for emulator in hub.emulators.values():
         emulator.knobs.latency_ms = latency_ms
-    with _gateway(settings, hub, Clock()) as client:
-        async with client:
-            first = await _post(client, query)
-            first_calls = len(hub.log)
-            hub.log.clear()
-            walls = [await _post(client, query) for _ in range(runs)]
+    async with _gateway(settings, hub, Clock()) as client:
+        first = await _post(client, query)
+        first_calls = len(hub.log)
+        hub.log.clear()
+        walls = [await _post(client, query) for _ in range(runs)]
     return {
         "first_ms": first * 1000,
         "first_calls": first_calls,
@@ -107,11 +111,10 @@ async def refreshing(
     hub = build_hub(EmulatorConfig())
     query = _dashboard(hub, live_share=0.05, settled=settled)
     clock = Clock()
-    with _gateway(settings, hub, clock) as client:
-        async with client:
-            for step in range(int(minutes * 60 / every) + 1):
-                clock.now = NOW + step * every
-                await _post(client, query)
+    async with _gateway(settings, hub, clock) as client:
+        for step in range(int(minutes * 60 / every) + 1):
+            clock.now = NOW + step * every
+            await _post(client, query)
     return len(hub.log)
 
 

@@ -60,10 +60,10 @@ async def gateway_for(hub: EmulatorHub) -> AsyncIterator[Callable[..., Any]]:
     async def build(settings: Settings, *, on: EmulatorHub | None = None) -> Gateway:
         app = create_app(settings, hub=on or hub)
         clock = SteppedClock()
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()  # the lifespan builds the runtime
         runtime: Runtime = app.state.runtime
         runtime.traffic.set_clock(clock)
-        lifespan = app.router.lifespan_context(app)
-        await lifespan.__aenter__()
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw")
         stack.append((app, lifespan, client))
         return Gateway(_graphql_for(client), runtime, clock, client)

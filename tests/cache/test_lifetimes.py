@@ -7,7 +7,7 @@ cache answers makes none.
 from __future__ import annotations
 
 from app.emulators import EmulatorHub
-from app.emulators.meet.dataset import ConferenceRecord
+from app.emulators.meet.resources import ConferenceRecord
 from app.settings import Settings
 from tests.cache.conftest import EMULATOR_NOW, Gateway, GatewayFactory
 from tests.realtimekit.upstream import emulator as realtimekit
@@ -35,7 +35,7 @@ def _ended_record(hub: EmulatorHub) -> ConferenceRecord:
     now_ns = int(EMULATOR_NOW * 1e9)
     for record in hub["meet"].dataset.conference_records():
         end = record.end_time
-        if end is None or now_ns - end.ns < 2 * HOUR * 1e9 or not record.participants:
+        if end is None or now_ns - end < 2 * HOUR * 1e9 or not record.participants:
             continue
         if record.recordings and all(r.state == "FILE_GENERATED" for r in record.recordings):
             return record
@@ -95,7 +95,7 @@ async def test_artifacts_of_a_recently_ended_conference_stay_live(
 ) -> None:
     record = _ended_record(hub)
     assert record.end_time is not None
-    gateway.clock.now = record.end_time.ns / 1e9 + 600  # ten minutes after it ended
+    gateway.clock.now = record.end_time / 1e9 + 600  # ten minutes after it ended
     await gateway.graphql(ARTIFACTS, {"name": record.name})
 
     hub.log.clear()

@@ -19,7 +19,9 @@ from tests.e2e.redis_server import redis_server
 pytestmark = pytest.mark.e2e
 
 CREDS = DEMO_CREDENTIALS
-PREFIX = f"/client/v4/accounts/{CREDS.realtimekit_account_id}/realtime/kit/{CREDS.realtimekit_app_id}"
+PREFIX = (
+    f"/client/v4/accounts/{CREDS.realtimekit_account_id}/realtime/kit/{CREDS.realtimekit_app_id}"
+)
 QUOTA = 10  # RealtimeKit requests per window, on the emulator and on the gateway alike
 DASHBOARD = """query($record: String!, $session: String!) {
   conferenceRecord(name: $record) {
