@@ -1,4 +1,4 @@
-"""The ASGI app: `/graphql`, `/healthz`, `/readyz`, and the lifespan that owns the runtime."""
+"""The ASGI app: `/graphql`, `/healthz`, `/readyz`, `/metrics`, and the lifespan."""
 
 from __future__ import annotations
 
@@ -8,16 +8,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from app.graphiql import graphiql_response, graphiql_routes
 from app.http_errors import GraphQLHttpErrors
+from app.observability import Observability, RequestObserver, observed_schema
+from app.observability.endpoint import metrics_route
+from app.persisted import PersistedOperations, load_manifest, raw_payload
 from app.runtime import Runtime, schema_for
 from app.settings import Settings
 from schema.context import Context
@@ -31,9 +38,17 @@ __all__ = ["create_app"]
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context, made from the lifespan's runtime."""
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        persisted: PersistedOperations,
+        observability: Observability,
+        **kwargs: Any,
+    ) -> None:
         self._settings = settings
-        super().__init__(schema_for(settings), **kwargs)
+        self._persisted = persisted
+        schema = observed_schema(schema_for(settings), observability.extension())
+        super().__init__(schema, **kwargs)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         runtime: Runtime = request.app.state.runtime
@@ -43,6 +58,24 @@ class GraphQLView(GraphQL[Context, None]):
         """Our offline GraphiQL (assets served by the gateway), not Strawberry's CDN page."""
         required = bool(self._settings.api_key_set())
         return graphiql_response(request, api_key_required=required)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET that names a persisted document has no `query` but is not a page view.
+        params = request.query_params
+        named = any(k in params for k in ("extensions", "doc_id", "documentId"))
+        return not named and super().should_render_graphql_ide(request)
+
+    async def execute_single(  # type: ignore[override]
+        self, request: Request, request_adapter: Any, request_data: GraphQLRequestData, **kw: Any
+    ) -> ExecutionResult:
+        """Fills in persisted documents (APQ hash, Relay `doc_id`) before running them."""
+        raw = await raw_payload(request) if request_data.query is None else None
+        resolved = self._persisted.resolve(request_data, raw)
+        if not isinstance(resolved, GraphQLRequestData):
+            return ExecutionResult(data=None, errors=[resolved])
+        return await super().execute_single(
+            request=request, request_adapter=request_adapter, request_data=resolved, **kw
+        )
 
 
 class ApiKeyGuard:
@@ -83,17 +116,29 @@ def _wants_ide(scope: Scope) -> bool:
     return b"text/html" in accept
 
 
-def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = None) -> Starlette:
-    """The gateway. With `hub`, upstreams without a URL run on those emulators."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    hub: EmulatorHub | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> Starlette:
+    """The gateway. With `hub`, upstreams without a URL run on those emulators.
+
+    Traces go to `tracer_provider` if given, else as the `OTEL_*` variables say.
+    """
     settings = settings or Settings()
     # httpx logs each request URL at INFO, and Stream's api_key travels in the query
     # string: keep those lines out of any log an operator turns on.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    persisted = _persisted(settings)
+    observability = Observability.create(
+        metrics=settings.metrics_enabled, tracer_provider=tracer_provider
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # The runtime owns the pooled httpx clients: opened here, closed here.
-        runtime = Runtime.create(settings, hub)
+        runtime = Runtime.create(settings, hub, observer=observability.upstream_observer())
         app.state.runtime = runtime
         app.state.hub = runtime.hub
         app.state.ready = True
@@ -102,6 +147,7 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
         finally:
             app.state.ready = False
             await runtime.close()
+            observability.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -112,18 +158,53 @@ def create_app(settings: Settings | None = None, *, hub: EmulatorHub | None = No
         runtime: Runtime = request.app.state.runtime
         return JSONResponse({"status": "ready", "upstreams": runtime.upstream_modes()})
 
-    view = GraphQLView(settings, graphql_ide="graphiql", allow_queries_via_get=True)
+    view = GraphQLView(
+        settings, persisted, observability, graphql_ide="graphiql", allow_queries_via_get=True
+    )
     guarded = ApiKeyGuard(view, settings.api_key_set())
     app = Starlette(
         routes=[
             Route("/graphql", guarded, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *metrics_route(observability.metrics),
             *graphiql_routes(),
         ],
-        middleware=[Middleware(GraphQLHttpErrors)],
+        middleware=_middleware(settings, observability),
         lifespan=lifespan,
     )
+    app.state.observability = observability
     app.state.hub = hub
     app.state.ready = False
     return app
+
+
+def _persisted(settings: Settings) -> PersistedOperations:
+    # Read before anything else is built, so a bad manifest stops the start at once.
+    path = settings.persisted_documents
+    return PersistedOperations(
+        load_manifest(path) if path else {},
+        persisted_only=settings.persisted_only,
+        apq_size=settings.apq_cache_size,
+    )
+
+
+def _middleware(settings: Settings, observability: Observability) -> list[Middleware]:
+    """Outermost first: the request id and trace wrap everything, CORS answers preflights."""
+    middleware = [Middleware(RequestObserver, tracing=observability.tracing)]
+    if origins := settings.cors_origin_list():
+        middleware.append(_cors(origins))
+    return [*middleware, Middleware(GraphQLHttpErrors)]
+
+
+def _cors(origins: list[str]) -> Middleware:
+    # Browsers send X-API-Key and Authorization on cross-origin calls; expose the
+    # request id so a frontend can quote it in a bug report.
+    return Middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["content-type", "authorization", "x-api-key", "x-request-id", "traceparent"],
+        expose_headers=["x-request-id"],
+        max_age=600,
+    )

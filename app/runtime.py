@@ -21,6 +21,7 @@ from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
 from resolvers.http import RetryPolicy, UpstreamHttp
 from resolvers.loaders import Loaders
+from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 from resolvers.paging import Paging
 from resolvers.registry import SPECS
 from resolvers.spec import UpstreamSpec
@@ -49,7 +50,13 @@ class Runtime:
     clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @classmethod
-    def create(cls, settings: Settings, hub: EmulatorHub | None = None) -> Runtime:
+    def create(
+        cls,
+        settings: Settings,
+        hub: EmulatorHub | None = None,
+        *,
+        observer: UpstreamObserver = NULL_OBSERVER,
+    ) -> Runtime:
         if hub is None and not all(settings.upstream_url(spec.name) for spec in SPECS):
             hub = _default_hub(settings)
         clients: list[httpx.AsyncClient] = []
@@ -58,7 +65,7 @@ class Runtime:
         for spec in SPECS:
             client = _client(settings, settings.upstream_url(spec.name), hub)
             clients.append(client)
-            http[spec.provider] = _upstream_http(settings, spec, client, traffic)
+            http[spec.provider] = _upstream_http(settings, spec, client, traffic, observer)
         upstreams = Upstreams(http=http, credentials=_credentials(settings))
         secret = (
             settings.cursor_secret.get_secret_value().encode() if settings.cursor_secret else None
@@ -104,6 +111,7 @@ def schema_for(settings: Settings) -> strawberry.federation.Schema:
         max_depth=settings.max_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
+        document_cache=settings.document_cache_size,
     )
     return build_schema(limits)
 
@@ -117,7 +125,11 @@ def _default_hub(settings: Settings) -> EmulatorHub:
 
 
 def _upstream_http(
-    settings: Settings, spec: UpstreamSpec, client: httpx.AsyncClient, traffic: Traffic
+    settings: Settings,
+    spec: UpstreamSpec,
+    client: httpx.AsyncClient,
+    traffic: Traffic,
+    observer: UpstreamObserver,
 ) -> UpstreamHttp:
     policy = RetryPolicy(
         attempts=settings.retry_attempts,
@@ -135,6 +147,7 @@ def _upstream_http(
         cache=traffic.cache_for(spec),
         throttle=traffic.throttles.get(spec.provider),
         identities=traffic.cache.identities,
+        observer=observer,
     )
 
 

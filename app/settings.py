@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -79,9 +82,27 @@ class Settings(BaseSettings):
         url = getattr(self, f"{name}_url")
         return url if isinstance(url, str) and url else None
 
+    # Operations (metrics, logs, persisted documents, browsers).
+    metrics_enabled: bool = Field(default=True, description="Serve /metrics and record metrics")
+    log_format: Literal["json", "console"] | None = Field(
+        default=None, description="Log lines as JSON or for a terminal (serve: json, demo: console)"
+    )
+    persisted_documents: Path | None = Field(
+        default=None, description="relay-compiler's persisted-queries JSON manifest {id: text}"
+    )
+    persisted_only: bool = Field(default=False, description="Refuse documents not in the manifest")
+    apq_cache_size: int = Field(default=1000, ge=1, description="APQ documents kept (LRU)")
+    document_cache_size: int = Field(default=512, ge=1, description="Parsed/validated docs kept")
+    cors_origins: str | None = Field(
+        default=None, description="Comma-separated origins allowed by CORS (off when unset)"
+    )
+
     def api_key_set(self) -> frozenset[str]:
         if self.api_keys is None:
             return frozenset()
         return frozenset(
             k.strip() for k in self.api_keys.get_secret_value().split(",") if k.strip()
         )
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in (self.cors_origins or "").split(",") if o.strip()]

@@ -26,7 +26,7 @@ from tenacity import (
 )
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
-from resolvers.observe import NULL_OBSERVER, UpstreamObserver
+from resolvers.observe import NULL_OBSERVER, RequestScope, UpstreamObserver
 
 if TYPE_CHECKING:
     from resolvers.cache import IdentityKey, UpstreamCache
@@ -215,7 +215,10 @@ class UpstreamHttp:
             with attempt:
                 if self.throttle is not None:
                     await self.throttle.acquire(identity, path)
-                return await self._once(method, path, params, headers, json, identity=identity)
+                number = attempt.retry_state.attempt_number
+                return await self._once(
+                    method, path, params, headers, json, identity=identity, attempt=number
+                )
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     async def _once(
@@ -227,7 +230,11 @@ class UpstreamHttp:
         json: Any,
         *,
         identity: str | None = None,
+        attempt: int = 1,
     ) -> httpx.Response:
+        scope = self.observer.request_started(self.provider, method, path, attempt)
+        if scope.headers:
+            headers = {**(headers or {}), **scope.headers}
         started = time.perf_counter()
         try:
             async with self._slots, asyncio.timeout(self._timeout):
@@ -235,10 +242,10 @@ class UpstreamHttp:
                     method, path, params=params, headers=headers, json=json
                 )
         except (TimeoutError, httpx.TimeoutException) as exc:
-            self._observe(method, None, "timeout", started)
+            _finish(scope, None, "timeout", started)
             raise error_from_status(self.provider, 504) from exc
         except httpx.HTTPError as exc:
-            self._observe(method, None, "unreachable", started)
+            _finish(scope, None, "unreachable", started)
             raise GatewayError(
                 ErrorCode.UPSTREAM_UNAVAILABLE,
                 f"{self.provider.label} could not be reached",
@@ -247,14 +254,10 @@ class UpstreamHttp:
         if self.throttle is not None:
             await self.throttle.observe(identity, path, response.headers)
         outcome = "ok" if response.is_success else "error"
-        self._observe(method, response.status_code, outcome, started)
+        _finish(scope, response.status_code, outcome, started)
         if response.is_success:
             return response
         raise self._parse_error(response)
-
-    def _observe(self, method: str, status: int | None, outcome: str, started: float) -> None:
-        seconds = time.perf_counter() - started
-        self.observer.request_finished(self.provider, method, status, outcome, seconds)
 
     def _retryable(self, exc: BaseException) -> bool:
         if not isinstance(exc, GatewayError) or exc.upstream_status is None:
@@ -271,6 +274,10 @@ class UpstreamHttp:
             return exc.retry_after
         delay = self._policy.base_delay * self._policy.multiplier ** (state.attempt_number - 1)
         return float(min(self._policy.max_delay, delay))
+
+
+def _finish(scope: RequestScope, status: int | None, outcome: str, started: float) -> None:
+    scope.finish(status, outcome, time.perf_counter() - started)
 
 
 def json_body(response: httpx.Response, provider: Provider) -> Any:

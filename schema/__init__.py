@@ -10,9 +10,11 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.tools import merge_types
@@ -20,6 +22,7 @@ from strawberry.types import ExecutionContext
 
 from resolvers.errors import GatewayError
 from schema import calls, conversations, meet, realtime, unified
+from schema.documents import CachedParse
 from schema.errors import ShapeErrors
 from schema.operations import RequireOperationName
 from schema.relay import NodeQuery
@@ -38,6 +41,8 @@ class OperationLimits:
     max_depth: int = 12
     max_aliases: int = 40
     max_tokens: int = 4000
+    # Parsed and validated documents kept (LRU, shared by every request).
+    document_cache: int = 512
 
 
 def _skip_introspection(context: IgnoreContext) -> bool:
@@ -68,13 +73,23 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
     mutations = [m for d in _DOMAINS for m in d.MUTATIONS]
     query = merge_types("Query", tuple(queries))
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
+    # The limiters' rule classes are made once: ValidationCache keys on the rules, so
+    # rules made per request would never hit (and would fill the cache).
+    rules = [
+        *QueryDepthLimiter(
+            max_depth=limits.max_depth, should_ignore=_skip_introspection
+        ).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
+        # Factories, so every request gets fresh extension instances. The caches run
+        # first: they fill in the document and the validation errors the rest reads.
+        lambda: CachedParse(maxsize=limits.document_cache),
+        lambda: ValidationCache(maxsize=limits.document_cache),
         ShapeErrors,
         RequireOperationName,
-        # Factories, so every request gets fresh extension instances.
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth, should_ignore=_skip_introspection),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(rules),
     ]
     return GatewaySchema(
         query=query,

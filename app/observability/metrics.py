@@ -1,0 +1,115 @@
+"""The gateway's Prometheus metrics, on a registry of its own per app.
+
+A per-app `CollectorRegistry` (not prometheus-client's global one) lets several
+apps live in one process, as tests and the bench do, without clashing names.
+Every label value is bounded: providers and outcomes are fixed sets, status is
+an HTTP status or `timeout`/`error`, and operation names are capped.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from resolvers.errors import Provider
+from resolvers.observe import CacheResult
+
+__all__ = ["ANONYMOUS", "OTHER", "GatewayMetrics"]
+
+ANONYMOUS = "anonymous"
+OTHER = "other"
+# Operations are fast reads over a few upstream rounds; upstream calls a few ms.
+_OPERATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_UPSTREAM_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class GatewayMetrics:
+    """The contract's metrics (§11) and the small functions that feed them."""
+
+    def __init__(self, *, max_operation_names: int = 200) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._names: set[str] = set()
+        self._max_names = max_operation_names
+        self._lock = threading.Lock()
+        r = self.registry
+        self.operations = Counter(
+            "sessiongraph_operations",
+            "GraphQL operations by name and outcome (success, partial, error)",
+            ["operation_name", "outcome"],
+            registry=r,
+        )
+        self.operation_duration = Histogram(
+            "sessiongraph_operation_duration_seconds",
+            "Time to execute one GraphQL operation",
+            buckets=_OPERATION_BUCKETS,
+            registry=r,
+        )
+        self.upstream_requests = Counter(
+            "sessiongraph_upstream_requests",
+            "Upstream HTTP attempts by provider and status (or timeout/error)",
+            ["provider", "status"],
+            registry=r,
+        )
+        self.upstream_duration = Histogram(
+            "sessiongraph_upstream_request_duration_seconds",
+            "Time of one upstream HTTP attempt",
+            ["provider"],
+            buckets=_UPSTREAM_BUCKETS,
+            registry=r,
+        )
+        self.cache_requests = Counter(
+            "sessiongraph_upstream_cache_requests",
+            "Upstream response-cache lookups: hit, miss, or shared with a call in flight",
+            ["provider", "result"],
+            registry=r,
+        )
+        self.breaker_open = Gauge(
+            "sessiongraph_upstream_breaker_open",
+            "1 while the provider's circuit breaker is open",
+            ["provider"],
+            registry=r,
+        )
+        self.subscriptions = Gauge(
+            "sessiongraph_subscriptions_active", "Subscriptions currently open", registry=r
+        )
+        for provider in Provider:
+            self.breaker_open.labels(provider=provider.value).set(0)
+
+    def operation_label(self, name: str | None) -> str:
+        """`name` as a label: the first `max_operation_names` names are kept, then "other"."""
+        if not name:
+            return ANONYMOUS
+        if name in self._names:
+            return name
+        with self._lock:
+            if len(self._names) >= self._max_names:
+                return OTHER
+            self._names.add(name)
+        return name
+
+    def record_operation(self, name: str | None, outcome: str, seconds: float) -> None:
+        self.operations.labels(operation_name=self.operation_label(name), outcome=outcome).inc()
+        self.operation_duration.observe(seconds)
+
+    def record_upstream(self, provider: Provider, status: str, seconds: float) -> None:
+        self.upstream_requests.labels(provider=provider.value, status=status).inc()
+        self.upstream_duration.labels(provider=provider.value).observe(seconds)
+
+    def record_cache(self, provider: Provider, result: CacheResult) -> None:
+        """For the response cache: one call per lookup."""
+        self.cache_requests.labels(provider=provider.value, result=result).inc()
+
+    def set_breaker_open(self, provider: Provider, is_open: bool) -> None:
+        """For the circuit breaker: call on every open/close transition."""
+        self.breaker_open.labels(provider=provider.value).set(1 if is_open else 0)
+
+    def subscription_started(self) -> None:
+        self.subscriptions.inc()
+
+    def subscription_ended(self) -> None:
+        self.subscriptions.dec()
+
+    def exposition(self) -> bytes:
+        """The registry in Prometheus text format."""
+        return generate_latest(self.registry)

@@ -1,0 +1,99 @@
+"""One Strawberry extension per app that measures, traces and notes each operation."""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import time
+from collections.abc import Callable, Iterator
+
+import strawberry
+from graphql import OperationDefinitionNode
+from opentelemetry import context as otel_context
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+from app.observability.metrics import GatewayMetrics
+from app.observability.requests import current_request
+from app.observability.tracing import Tracing
+
+__all__ = ["observed_schema", "operation_extension"]
+
+
+def operation_extension(
+    metrics: GatewayMetrics | None, tracing: Tracing | None
+) -> Callable[[], SchemaExtension]:
+    """A factory of per-request extensions bound to this app's metrics and tracer."""
+
+    class ObserveOperation(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            started = time.perf_counter()
+            span: Span | None = None
+            token: contextvars.Token[otel_context.Context] | None = None
+            if tracing is not None:
+                span = tracing.tracer.start_span("graphql.operation", kind=SpanKind.SERVER)
+                token = otel_context.attach(set_span_in_context(span))
+            try:
+                yield
+            finally:
+                if token is not None:
+                    otel_context.detach(token)
+                name, kind = _operation(self.execution_context)
+                outcome = _outcome(self.execution_context)
+                if metrics is not None:
+                    metrics.record_operation(name, outcome, time.perf_counter() - started)
+                state = current_request()
+                if state is not None:
+                    state.operations.append((name, kind, outcome))
+                if span is not None:
+                    _end_span(span, name, kind, outcome)
+
+    return ObserveOperation
+
+
+def observed_schema(
+    schema: strawberry.federation.Schema, extension: Callable[[], SchemaExtension]
+) -> strawberry.federation.Schema:
+    """A shallow copy of `schema` that also runs `extension` (the shared schema is cached
+    and used by other apps, so it is never changed in place)."""
+    clone = copy.copy(schema)
+    clone.extensions = (extension, *schema.extensions)
+    return clone
+
+
+def _operation(context: ExecutionContext) -> tuple[str | None, str | None]:
+    # Only a name the parsed document really defines: the request's `operationName`
+    # may be any text when parsing failed, and must not become a label.
+    document = context.graphql_document
+    if document is None:
+        return None, None
+    wanted = getattr(context, "_provided_operation_name", None)
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        name = definition.name.value if definition.name else None
+        if wanted is None or name == wanted:
+            return name, definition.operation.value
+    return None, None
+
+
+def _outcome(context: ExecutionContext) -> str:
+    result = context.result
+    errors = getattr(result, "errors", None) or context.pre_execution_errors
+    if not errors:
+        partial = getattr(context.context, "partial_errors", None)
+        return "partial" if partial else "success"
+    return "partial" if getattr(result, "data", None) else "error"
+
+
+def _end_span(span: Span, name: str | None, kind: str | None, outcome: str) -> None:
+    span.update_name(f"{kind or 'graphql'} {name}" if name else (kind or "graphql operation"))
+    if name:
+        span.set_attribute("graphql.operation.name", name)
+    if kind:
+        span.set_attribute("graphql.operation.type", kind)
+    span.set_attribute("sessiongraph.outcome", outcome)
+    if outcome == "error":
+        span.set_status(Status(StatusCode.ERROR))
+    span.end()
