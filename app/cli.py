@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -10,17 +11,28 @@ import uvicorn
 
 from app.asgi import create_app
 from app.emulators import EmulatorConfig, build_hub
+from app.observability import LogFormat, configure_logging
 from app.settings import Settings
 from schema import print_sdl
 
 __all__ = ["main"]
 
 
-def _serve(host: str, port: int, settings: Settings, banner: str | None) -> None:
+def _serve(
+    host: str, port: int, settings: Settings, banner: str | None, log_format: LogFormat
+) -> None:
+    fmt = settings.log_format or log_format
+    configure_logging(fmt)
     app = create_app(settings)
     if banner:
-        print(banner.format(url=f"http://{host}:{port}/graphql"), flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+        text = banner.format(url=f"http://{host}:{port}/graphql")
+        if fmt == "json":  # every line on stderr/stdout stays one JSON object
+            logging.getLogger("sessiongraph").info(text.replace("\n", "; "))
+        else:
+            print(text, flush=True)
+    # Our own request log replaces uvicorn's access log: that one prints query
+    # strings, and ours carries the request id and the operation.
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,9 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.port,
             settings,
             "sessiongraph demo on the built-in emulators\nGraphiQL: {url}",
+            "console",
         )
         return 0
-    _serve(args.host, args.port, settings, "sessiongraph gateway\nGraphiQL: {url}")
+    _serve(args.host, args.port, settings, "sessiongraph gateway\nGraphiQL: {url}", "json")
     return 0
 
 

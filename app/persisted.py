@@ -85,8 +85,12 @@ class PersistedOperations:
     def resolve(
         self, data: GraphQLRequestData, raw: Mapping[str, Any] | None
     ) -> GraphQLRequestData | GraphQLError:
-        """`data` with its query text, or the error to answer with."""
-        doc_id = (raw.get("doc_id") or raw.get("documentId")) if raw else None
+        """`data` with its query text, or the error to answer with.
+
+        `raw` (the request's fields as sent) is only needed when `data` has no query:
+        a request that carries its text runs that text.
+        """
+        doc_id = (raw.get("doc_id") or raw.get("documentId")) if raw and not data.query else None
         if doc_id is not None:
             return self._by_id(data, doc_id)
         apq = (data.extensions or {}).get("persistedQuery")
@@ -100,8 +104,6 @@ class PersistedOperations:
         return data
 
     def _by_id(self, data: GraphQLRequestData, doc_id: object) -> GraphQLRequestData | GraphQLError:
-        if data.query is not None:
-            return _error("Send either `doc_id` or `query`, not both", BAD_USER_INPUT)
         text = self._manifest.get(doc_id) if isinstance(doc_id, str) else None
         if text is None:
             return _error("No persisted document has this id", NOT_FOUND)

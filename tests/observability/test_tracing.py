@@ -1,0 +1,152 @@
+"""OpenTelemetry: an operation span parenting one client span per upstream attempt."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from app.emulators import EmulatorHub
+from app.observability.routes import route_template
+from app.observability.tracing import tracer_provider_from_env
+from resolvers.errors import Provider
+from tests.observability.conftest import NESTED, Traced
+
+CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+CALLER_SPAN = "00f067aa0ba902b7"
+
+
+async def test_nested_query_trace(traced: Traced, hub: EmulatorHub) -> None:
+    headers = {"traceparent": f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"}
+
+    response = await traced.client.post("/graphql", json={"query": NESTED}, headers=headers)
+
+    assert "errors" not in response.json()
+    spans = traced.spans.get_finished_spans()
+    [operation] = [s for s in spans if s.name == "query Records"]
+    upstream = [s for s in spans if s is not operation]
+    calls = hub.log.entries("meet")
+    assert len(calls) == len(upstream) == 3
+    # The caller's trace is continued: same trace id, the caller's span is the parent.
+    assert operation.context is not None
+    assert f"{operation.context.trace_id:032x}" == CALLER_TRACE
+    assert operation.parent is not None
+    assert f"{operation.parent.span_id:016x}" == CALLER_SPAN
+    assert operation.attributes == {
+        "graphql.operation.name": "Records",
+        "graphql.operation.type": "query",
+        "sessiongraph.outcome": "success",
+    }
+    for span in upstream:
+        assert span.parent is not None
+        assert span.parent.span_id == operation.context.span_id
+        assert span.attributes is not None
+        assert span.attributes["sessiongraph.provider"] == "GOOGLE_MEET"
+        assert span.attributes["http.response.status_code"] == 200
+        assert span.attributes["http.request.resend_count"] == 0
+    templates = sorted(str(s.attributes["url.template"]) for s in upstream if s.attributes)
+    assert templates == [
+        "/v2/conferenceRecords",
+        "/v2/conferenceRecords/{id}/participants",
+        "/v2/conferenceRecords/{id}/participants",
+    ]
+    # Each upstream request carried the trace id, with its own client span as parent.
+    client_spans = {f"{s.context.span_id:016x}" for s in upstream if s.context}
+    for call in calls:
+        version, trace_id, parent, _flags = call.headers["traceparent"].split("-")
+        assert (version, trace_id) == ("00", CALLER_TRACE)
+        assert parent in client_spans
+
+
+async def test_retries_are_one_span_each_with_their_resend_count(
+    traced: Traced, hub: EmulatorHub
+) -> None:
+    hub["meet"].knobs.burst_429 = 1
+    hub["meet"].knobs.retry_after = 0
+
+    await traced.client.post(
+        "/graphql",
+        json={"query": "query One { conferenceRecords(first: 1) { edges { node { name } } } }"},
+    )
+
+    upstream = [s for s in traced.spans.get_finished_spans() if s.name.startswith("GET")]
+    attrs = [(s.attributes or {}) for s in upstream]
+    assert [(a["http.response.status_code"], a["http.request.resend_count"]) for a in attrs] == [
+        (429, 0),
+        (200, 1),
+    ]
+    assert attrs[0]["error.type"] == "429"
+
+
+async def test_a_failed_operation_span_says_so(traced: Traced) -> None:
+    await traced.client.post("/graphql", json={"query": "query Broken { nope }"})
+
+    [span] = traced.spans.get_finished_spans()
+    assert span.name == "query Broken"
+    assert span.attributes is not None
+    assert span.attributes["sessiongraph.outcome"] == "error"
+
+
+async def test_untraced_app_sends_no_traceparent(
+    client: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    headers = {"traceparent": f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"}
+
+    await client.post("/graphql", json={"query": NESTED}, headers=headers)
+
+    assert [c.headers.get("traceparent") for c in hub.log.entries("meet")] == [None] * 3
+
+
+@pytest.mark.parametrize(
+    ("env", "on"),
+    [
+        ({}, False),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, True),
+        ({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:4318/v1/traces"}, True),
+        ({"OTEL_TRACES_EXPORTER": "console"}, True),
+        (
+            {
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
+                "OTEL_TRACES_EXPORTER": "none",
+            },
+            False,
+        ),
+        (
+            {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_SDK_DISABLED": "true"},
+            False,
+        ),
+    ],
+)
+def test_tracing_follows_the_standard_variables(env: dict[str, str], on: bool) -> None:
+    provider = tracer_provider_from_env(env)
+    assert (provider is not None) == on
+    if provider is not None:
+        provider.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("provider", "path", "template"),
+    [
+        (
+            Provider.GOOGLE_MEET,
+            "/v2/conferenceRecords/abc-1/participants/p9",
+            "/v2/conferenceRecords/{id}/participants/{id}",
+        ),
+        (
+            Provider.VERTEX_AI_SEARCH,
+            "/v1/projects/p/locations/global/collections/c/engines/e/sessions/s1",
+            "/v1/projects/{id}/locations/{id}/collections/{id}/engines/{id}/sessions/{id}",
+        ),
+        (
+            Provider.CLOUDFLARE_REALTIMEKIT,
+            "/client/v4/accounts/a1/realtime/kit/app2/sessions/s3/participants",
+            "/client/v4/accounts/{id}/realtime/kit/{id}/sessions/{id}/participants",
+        ),
+        (
+            Provider.STREAM_VIDEO,
+            "/video/call/default/c1/session/s2/participant_sessions",
+            "/video/call/{id}/{id}/session/{id}/participant_sessions",
+        ),
+    ],
+)
+def test_route_templates_drop_every_id(provider: Provider, path: str, template: str) -> None:
+    assert route_template(provider, path) == template
