@@ -22,6 +22,7 @@ from app.asgi import create_app
 from app.emulators import EmulatorConfig, build_hub
 from app.settings import Settings
 from bench import cache as bench_cache
+from bench import observability
 from bench.scenarios import SCENARIOS, Scenario
 
 
@@ -84,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency-ms", type=float, default=40.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-observability", action="store_true", help="skip the metrics/tracing cost")
     parser.add_argument("scenario", nargs="*", help="scenario names (default: all)")
     args = parser.parse_args()
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
@@ -100,6 +102,8 @@ def main() -> None:
         )
     if not args.scenario or "cache" in args.scenario:
         asyncio.run(bench_cache.main(args.latency_ms))
+    if not args.no_observability:
+        asyncio.run(observability.report(chosen))
 
 
 if __name__ == "__main__":

@@ -71,10 +71,10 @@ class Tracing:
         otel_context.detach(token)  # type: ignore[arg-type]
 
     @staticmethod
-    def outgoing_headers() -> dict[str, str]:
-        """The current trace context as headers for an upstream request."""
+    def outgoing_headers(context: otel_context.Context | None = None) -> dict[str, str]:
+        """`context` (default: the current one) as headers for an upstream request."""
         carrier: dict[str, str] = {}
-        propagate.inject(carrier)
+        propagate.inject(carrier, context=context)
         return carrier
 
     def shutdown(self) -> None:

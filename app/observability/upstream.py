@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, use_span
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
 
 from app.observability.metrics import GatewayMetrics
 from app.observability.requests import current_request
@@ -76,8 +76,7 @@ class GatewayUpstreamObserver:
                 "http.request.resend_count": attempt - 1,
             },
         )
-        with use_span(span, end_on_exit=False):
-            headers = Tracing.outgoing_headers()
+        headers = Tracing.outgoing_headers(set_span_in_context(span))
         return _Call(self._metrics, provider, span, headers)
 
     def cache_result(self, provider: Provider, result: CacheResult) -> None:
