@@ -1,4 +1,4 @@
-"""Metrics, traces and request logs for one app (contract §11)."""
+"""Metrics, traces and request logs for one app (see docs/deployment.md)."""
 
 from __future__ import annotations
 

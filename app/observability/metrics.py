@@ -25,7 +25,7 @@ _UPSTREAM_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.
 
 
 class GatewayMetrics:
-    """The contract's metrics (§11) and the small functions that feed them."""
+    """The metrics docs/deployment.md lists, and the small functions that feed them."""
 
     def __init__(self, *, max_operation_names: int = 200) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
