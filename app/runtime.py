@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from app.settings import Settings
 from app.traffic import Traffic
+from resolvers.breaker import BreakerPolicy
 from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
 from resolvers.http import RetryPolicy, UpstreamHttp
@@ -27,6 +28,7 @@ from resolvers.registry import SPECS
 from resolvers.spec import UpstreamSpec
 from resolvers.upstreams import Caller, UpstreamCredentials, Upstreams
 from schema import OperationLimits, build_schema
+from schema.budget import BudgetLimits
 from schema.context import Context
 
 if TYPE_CHECKING:
@@ -112,6 +114,12 @@ def schema_for(settings: Settings) -> strawberry.federation.Schema:
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
         document_cache=settings.document_cache_size,
+        budget=BudgetLimits(
+            max_upstream_calls=settings.max_upstream_calls,
+            operation_timeout=settings.operation_timeout,
+            default_page_size=settings.default_page_size,
+            max_page_size=settings.max_page_size,
+        ),
     )
     return build_schema(limits)
 
@@ -148,6 +156,8 @@ def _upstream_http(
         throttle=traffic.throttles.get(spec.provider),
         identities=traffic.cache.identities,
         observer=observer,
+        breaker=spec.breaker
+        or BreakerPolicy(settings.breaker_failure_threshold, settings.breaker_cooldown),
     )
 
 

@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     quota_discovery: str | None = None
     quota_realtimekit: str | None = None
     quota_stream: str | None = None
+    # Faults stay local (docs/faults.md).
+    operation_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds one operation may spend on upstream calls"
+    )
+    max_upstream_calls: int = Field(default=500, ge=1, description="Upstream calls per operation")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body")
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=30.0, gt=0)
+    readiness_interval: float = Field(
+        default=30.0, ge=0, le=30, description="Seconds a readiness answer is reused"
+    )
+    readiness_timeout: float = Field(default=3.0, gt=0)
 
     # Emulators (used for every upstream whose URL is unset).
     emulator_seed: int = 20261101

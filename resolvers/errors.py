@@ -9,6 +9,7 @@ onto the GraphQL error, so raising (or returning, from a batch function) a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -75,8 +76,11 @@ class GatewayError(Exception):
         field: str | None = None,
         reason: str | None = None,
         retryable: bool = True,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
+        # More `extensions` entries, e.g. the upstream-call budget's figures.
+        self.extra = dict(extra or {})
         self.reason = reason
         # False when the upstream says retrying cannot help (Stream's `unrecoverable`).
         self.retryable = retryable
@@ -101,6 +105,7 @@ class GatewayError(Exception):
             ext["field"] = self.field
         if self.reason is not None:
             ext["upstreamReason"] = self.reason
+        ext.update(self.extra)
         return ext
 
     def __repr__(self) -> str:

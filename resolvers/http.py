@@ -1,10 +1,12 @@
 """The shared upstream HTTP layer: one pooled client per upstream, used by every loader.
 
 `UpstreamHttp.send` adds what every upstream call needs and no call site should
-repeat: percent-encoded paths, a per-attempt deadline (httpx's own timeouts do
-not apply to in-process ASGI transports, and a slow upstream must never hang a
-GraphQL request), bounded concurrency, retries of idempotent reads with backoff
-that honours `Retry-After`, and the mapping of failures to contract error codes.
+repeat: percent-encoded paths, a per-attempt timeout capped by what is left of
+the operation's deadline (httpx's own timeouts do not apply to in-process ASGI
+transports, and a slow upstream must never hang a GraphQL request), bounded
+concurrency, the upstream's circuit breaker, the operation's call budget,
+retries of idempotent reads with backoff that honours `Retry-After`, and the
+mapping of failures to contract error codes (docs/faults.md).
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
+    stop_any,
 )
+from tenacity.stop import stop_base
 
+from resolvers import budget, deadline
+from resolvers.breaker import BreakerPolicy, CircuitBreaker
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.observe import NULL_OBSERVER, RequestScope, UpstreamObserver
 
@@ -148,12 +154,16 @@ class UpstreamHttp:
         cache: UpstreamCache | None = None,
         throttle: Throttle | None = None,
         identities: IdentityKey | None = None,
+        breaker: BreakerPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.provider = provider
         # Cross-request traffic policies (resolvers/cache, resolvers/throttle); None = off.
         self.cache = cache
         self.throttle = throttle
         self._identities = identities
+        # Shared by every operation of the process (resolvers/breaker.py).
+        self.breaker = CircuitBreaker(provider, breaker, clock=clock, observer=observer)
         self.observer = observer
         self.client = client
         self._parse_error = parse_error
@@ -204,22 +214,61 @@ class UpstreamHttp:
         idempotent: bool,
         identity: str | None,
     ) -> httpx.Response:
+        # Past the cache (a hit costs no budget and never touches the breaker): the call
+        # counts once against the operation's upstream-call budget, and each attempt
+        # passes the breaker and runs within what is left of the deadline.
+        budget.charge(self.provider)
         attempts = self._policy.attempts if idempotent else 1
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(attempts),
+            stop=stop_any(stop_after_attempt(attempts), _StopAtDeadline()),
             retry=retry_if_exception(self._retryable),
             wait=self._wait,
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                if self.throttle is not None:
-                    await self.throttle.acquire(identity, path)
-                number = attempt.retry_state.attempt_number
-                return await self._once(
-                    method, path, params, headers, json, identity=identity, attempt=number
-                )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    if self.throttle is not None:
+                        await self.throttle.acquire(identity, path)
+                    number = attempt.retry_state.attempt_number
+                    return await self._attempt(
+                        method, path, params, headers, json, identity=identity, attempt=number
+                    )
+        except GatewayError as exc:
+            if exc.code is ErrorCode.RATE_LIMITED and exc.retry_after is None:
+                # The upstream gave no figure: the gateway's estimate is its next backoff.
+                exc.retry_after = max(1.0, self._policy.max_delay)
+            raise
         raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        json: Any,
+        *,
+        identity: str | None,
+        attempt: int,
+    ) -> httpx.Response:
+        left = deadline.remaining()
+        if left is not None and left <= 0:
+            raise self._timed_out()
+        self.breaker.before_call()
+        error: BaseException | None = None
+        try:
+            return await self._once(
+                method, path, params, headers, json, identity=identity, attempt=attempt, left=left
+            )
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            self.breaker.record(error)
+
+    def _timed_out(self) -> GatewayError:
+        return error_from_status(self.provider, 504)
 
     async def _once(
         self,
@@ -231,19 +280,21 @@ class UpstreamHttp:
         *,
         identity: str | None = None,
         attempt: int = 1,
+        left: float | None = None,
     ) -> httpx.Response:
         scope = self.observer.request_started(self.provider, method, path, attempt)
         if scope.headers:
             headers = {**(headers or {}), **scope.headers}
         started = time.perf_counter()
+        timeout = self._timeout if left is None else min(self._timeout, left)
         try:
-            async with self._slots, asyncio.timeout(self._timeout):
+            async with self._slots, asyncio.timeout(timeout):
                 response = await self.client.request(
                     method, path, params=params, headers=headers, json=json
                 )
         except (TimeoutError, httpx.TimeoutException) as exc:
             _finish(scope, None, "timeout", started)
-            raise error_from_status(self.provider, 504) from exc
+            raise self._timed_out() from exc
         except httpx.HTTPError as exc:
             _finish(scope, None, "unreachable", started)
             raise GatewayError(
@@ -278,6 +329,15 @@ class UpstreamHttp:
 
 def _finish(scope: RequestScope, status: int | None, outcome: str, started: float) -> None:
     scope.finish(status, outcome, time.perf_counter() - started)
+
+
+class _StopAtDeadline(stop_base):
+    """Tenacity computes the wait before asking whether to stop: a retry whose
+    wait would end past the deadline is not waited for, the last error stands."""
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        left = deadline.remaining()
+        return left is not None and retry_state.upcoming_sleep >= left
 
 
 def json_body(response: httpx.Response, provider: Provider) -> Any:

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from resolvers.breaker import BreakerPolicy
 from resolvers.errors import Provider
 
 if TYPE_CHECKING:
     from resolvers.cache import CachePolicy
     from resolvers.http import ErrorParser, UpstreamHttp
     from resolvers.paging import PagedSource, Paging
+    from resolvers.readiness import ReadinessProbe
     from resolvers.throttle import Quota
     from resolvers.timeline import TimelineFilter
     from resolvers.timestamps import Instant
@@ -82,8 +84,11 @@ class UpstreamSpec:
     # The documented quota the throttle keeps calls within (None: unthrottled).
     quota: Quota | None = None
     # Slots filled by later work; None = the gateway's default for that policy.
-    breaker: Any = None
-    readiness: Any = None
+    # This upstream's breaker thresholds (None: the settings' defaults).
+    breaker: BreakerPolicy | None = None
+    # A cheap call that tells whether the upstream is reachable with the gateway's
+    # credentials (resolvers/readiness.py); None: always ready.
+    readiness: ReadinessProbe | None = None
     webhook: Any = None
 
     @property

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, ValidationCache
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from resolvers.errors import GatewayError
 from schema import calls, conversations, meet, realtime, unified
+from schema.budget import BudgetLimits, UpstreamCallGuard
 from schema.documents import CachedParse
 from schema.errors import ShapeErrors
-from schema.operations import RequireOperationName
+from schema.operations import (
+    OperationLimitRules,
+    RequireOperationName,
+    TokenLimit,
+    too_complex,
+)
 from schema.relay import NodeQuery
 from schema.scalars import SCALAR_OVERRIDES
 
@@ -43,6 +42,7 @@ class OperationLimits:
     max_tokens: int = 4000
     # Parsed and validated documents kept (LRU, shared by every request).
     document_cache: int = 512
+    budget: BudgetLimits = field(default_factory=BudgetLimits)
 
 
 def _skip_introspection(context: IgnoreContext) -> bool:
@@ -51,18 +51,15 @@ def _skip_introspection(context: IgnoreContext) -> bool:
 
 
 class GatewaySchema(strawberry.federation.Schema):
-    """Logs only unexpected errors: gateway errors are answers, not incidents."""
+    """Logs no error itself: `ShapeErrors` logs the unexpected ones, once, with a traceback.
+
+    Gateway errors and client mistakes are answers, not incidents.
+    """
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = [
-            e
-            for e in errors
-            if e.original_error is not None and not isinstance(e.original_error, GatewayError)
-        ]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        return None
 
 
 @functools.cache
@@ -75,11 +72,15 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
     # The limiters' rule classes are made once: ValidationCache keys on the rules, so
     # rules made per request would never hit (and would fill the cache).
+    # Their errors are coded QUERY_TOO_COMPLEX by the rules themselves (too_complex).
     rules = [
-        *QueryDepthLimiter(
-            max_depth=limits.max_depth, should_ignore=_skip_introspection
-        ).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        too_complex(rule)
+        for rule in (
+            *QueryDepthLimiter(
+                max_depth=limits.max_depth, should_ignore=_skip_introspection
+            ).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        )
     ]
     extensions: list[Any] = [
         # Factories, so every request gets fresh extension instances. The caches run
@@ -88,8 +89,9 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
         lambda: ValidationCache(maxsize=limits.document_cache),
         ShapeErrors,
         RequireOperationName,
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: AddValidationRules(rules),
+        lambda: TokenLimit(limits.max_tokens),
+        lambda: OperationLimitRules(rules),
+        lambda: UpstreamCallGuard(limits.budget),
     ]
     return GatewaySchema(
         query=query,

@@ -118,11 +118,11 @@ class CallSession(Session):
     key: strawberry.Private[SessionKey]
 
     @strawberry.field(description="Participant sessions in the whole call session.")
-    async def total_participant_sessions(self, info: Info) -> int:
+    async def total_participant_sessions(self, info: Info) -> int | None:
         return (await info.context.loaders.stream.totals(self.key)).participant_sessions
 
     @strawberry.field(description="Sum of all participants' seconds in the whole call session.")
-    async def total_participant_duration_seconds(self, info: Info) -> float:
+    async def total_participant_duration_seconds(self, info: Info) -> float | None:
         totals = await info.context.loaders.stream.totals(self.key)
         return totals.participant_duration_seconds
 
@@ -139,7 +139,7 @@ class CallSession(Session):
         last: int | None = None,
         before: str | None = None,
         filter: CallParticipantSessionFilter | None = None,
-    ) -> Connection[CallParticipantSession]:
+    ) -> Connection[CallParticipantSession] | None:
         flt = filter.to_data() if filter else ParticipantFilterInput()
         page = await info.context.loaders.stream.participant_sessions_of(
             self.key, flt, ConnectionArgs(first, after, last, before)
@@ -210,7 +210,7 @@ class CallsQuery:
         first: int | None = None,
         after: str | None = None,
         filter: CallSessionFilter | None = None,
-    ) -> Connection[CallSession]:
+    ) -> Connection[CallSession] | None:
         flt = filter.to_data() if filter else CallSessionFilterInput()
         stream = info.context.loaders.stream
         page = await stream.call_sessions_matching(flt, ConnectionArgs(first, after))

@@ -211,7 +211,7 @@ class ConversationsQuery:
         after: str | None = None,
         filter: ConversationFilter | None = None,
         order_by: list[ConversationOrder] | None = None,
-    ) -> Connection[Conversation]:
+    ) -> Connection[Conversation] | None:
         flt = filter.to_data() if filter else SessionFilter()
         order = [
             (item.field.value, item.direction is OrderDirection.DESC) for item in order_by or []

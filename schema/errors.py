@@ -1,9 +1,18 @@
 """Turns every error into the contract's shape: a safe message and `extensions.code`.
 
-Gateway errors already carry their extensions. Parse and validation errors
-become BAD_USER_INPUT (or QUERY_TOO_COMPLEX from the operation limits). Anything
-else is a bug: it is logged with its traceback here and shown to the client only
-as "Internal server error" with code INTERNAL.
+The code follows the kind of error, never the words of its message:
+
+- a `GatewayError` carries its own code and extensions;
+- an error that already has a code keeps it (the operation limits attach
+  QUERY_TOO_COMPLEX where they are checked, schema/operations.py);
+- graphql-core's own request errors (parse, validation, variable coercion:
+  no original exception) and values refused while coercing input before
+  execution (no path; the scalars raise ValueError, TypeError or
+  OverflowError) are BAD_USER_INPUT;
+- a document nested too deeply for the parser (RecursionError) is
+  QUERY_TOO_COMPLEX;
+- anything else is a bug: logged once with its traceback here and shown to
+  the client only as "Internal server error" with code INTERNAL.
 """
 
 from __future__ import annotations
@@ -16,11 +25,26 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import ErrorCode, GatewayError
 
-__all__ = ["ShapeErrors", "shape_error"]
+__all__ = ["ShapeErrors", "code_of", "shape_error"]
 
 logger = logging.getLogger("sessiongraph.errors")
 
-_TOO_COMPLEX_MARKERS = ("exceeds maximum operation depth", "aliases found", "tokens")
+_INPUT_ERRORS = (ValueError, TypeError, ArithmeticError, UnicodeError)
+
+
+def code_of(error: GraphQLError) -> ErrorCode:
+    """The contract code for a GraphQL error that is not a `GatewayError`."""
+    existing = (error.extensions or {}).get("code")
+    if isinstance(existing, str) and existing in ErrorCode.__members__:
+        return ErrorCode(existing)
+    original = error.original_error
+    if original is None:
+        return ErrorCode.BAD_USER_INPUT
+    if error.path is None and isinstance(original, RecursionError):
+        return ErrorCode.QUERY_TOO_COMPLEX
+    if error.path is None and isinstance(original, _INPUT_ERRORS):
+        return ErrorCode.BAD_USER_INPUT
+    return ErrorCode.INTERNAL
 
 
 def shape_error(error: GraphQLError) -> GraphQLError:
@@ -32,14 +56,15 @@ def shape_error(error: GraphQLError) -> GraphQLError:
             path=error.path,
             extensions=original.extensions,
         )
-    if original is None or (error.path is None and isinstance(original, (ValueError, TypeError))):
-        existing = dict(error.extensions or {})
-        if "code" not in existing:
-            complex_ = any(marker in error.message for marker in _TOO_COMPLEX_MARKERS)
-            existing["code"] = (
-                ErrorCode.QUERY_TOO_COMPLEX if complex_ else ErrorCode.BAD_USER_INPUT
-            ).value
-        return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=existing)
+    code = code_of(error)
+    if code is not ErrorCode.INTERNAL:
+        extensions = {**(error.extensions or {}), "code": code.value}
+        message = (
+            "The document is nested too deeply"
+            if isinstance(original, RecursionError)
+            else error.message
+        )
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)
     logger.error("unexpected error at %s", error.path, exc_info=original)
     return GraphQLError(
         "Internal server error",

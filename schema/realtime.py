@@ -192,7 +192,7 @@ class RealtimeSession(Session):
         before: str | None = None,
         order_by: ParticipantSort = ParticipantSort.JOINED_AT_ASC,
         search: str | None = None,
-    ) -> Connection[RealtimeParticipant]:
+    ) -> Connection[RealtimeParticipant] | None:
         query = ParticipantQuery(sort=order_by, search=search or None)
         page = await info.context.loaders.realtimekit.participants_of(
             self.session_id, query, ConnectionArgs(first, after, last, before)
@@ -255,7 +255,7 @@ class RealtimeQuery:
         last: int | None = None,
         before: str | None = None,
         filter: RealtimeSessionFilter | None = None,
-    ) -> Connection[RealtimeSession]:
+    ) -> Connection[RealtimeSession] | None:
         query = filter.to_data() if filter else SessionQuery()
         page = await info.context.loaders.realtimekit.sessions(
             query, ConnectionArgs(first, after, last, before)

@@ -57,7 +57,7 @@ class UnifiedQuery:
         first: int | None = None,
         after: str | None = None,
         filter: SessionFilter | None = None,
-    ) -> Connection[Session]:
+    ) -> Connection[Session] | None:
         flt = filter or SessionFilter()
         merged = await info.context.loaders.sessions(
             flt.providers, flt.to_data(), ConnectionArgs(first=first, after=after)

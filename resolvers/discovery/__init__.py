@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from resolvers.cache import CachePolicy
 from resolvers.discovery import models
+from resolvers.discovery.client import probe
 from resolvers.discovery.filters import SessionFilter
 from resolvers.discovery.loaders import DiscoveryLoaders
 from resolvers.discovery.timeline import TIMELINE
@@ -38,4 +39,5 @@ SPEC = UpstreamSpec(
     cache_policy=CachePolicy(),
     # No quota is documented in the sessions reference: set SESSIONGRAPH_QUOTA_DISCOVERY.
     quota=None,
+    readiness=probe,
 )

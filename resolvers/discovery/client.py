@@ -20,6 +20,8 @@ from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.google import google_auth
 from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.pagers import TokenPage
+from resolvers.readiness import unauthenticated_probe
+from resolvers.upstreams import UpstreamCredentials
 
 __all__ = ["MAX_PAGE_SIZE", "DiscoveryClient"]
 
@@ -104,3 +106,12 @@ def _parse(model: type[M], raw: Any) -> M:
             "Vertex AI Search sent a response the gateway could not read",
             provider=_PROVIDER,
         ) from exc
+
+
+async def probe(http: UpstreamHttp, credentials: UpstreamCredentials) -> None:
+    """Readiness: the smallest sessions page of the default parent."""
+    if credentials.discovery_token is None:
+        await unauthenticated_probe(http, "v1", *segments(credentials.discovery_parent), "sessions")
+        return
+    client = DiscoveryClient(http, credentials.discovery_token, None)
+    await client.list(credentials.discovery_parent, "", "update_time desc", 1, None)

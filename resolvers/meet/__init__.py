@@ -5,6 +5,7 @@ from __future__ import annotations
 from resolvers.errors import Provider
 from resolvers.google import google_error_parser
 from resolvers.meet import models
+from resolvers.meet.client import probe
 from resolvers.meet.filters import ConferenceRecordFilterInput, LiveFilter
 from resolvers.meet.lifetimes import MeetCachePolicy
 from resolvers.meet.loaders import MeetLoaders
@@ -38,4 +39,5 @@ SPEC = UpstreamSpec(
     quota=Quota(
         rules=(QuotaRule(6000, 60.0, "upstream"), QuotaRule(600, 60.0, "identity")),
     ),
+    readiness=probe,
 )

@@ -13,6 +13,8 @@ from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.meet import models
 from resolvers.meet.names import segments
 from resolvers.pagers import TokenPage
+from resolvers.readiness import unauthenticated_probe
+from resolvers.upstreams import UpstreamCredentials
 
 __all__ = ["LISTINGS", "Listing", "MeetClient"]
 
@@ -103,3 +105,12 @@ def _malformed() -> GatewayError:
         "Google Meet sent a response the gateway could not read",
         provider=Provider.GOOGLE_MEET,
     )
+
+
+async def probe(http: UpstreamHttp, credentials: UpstreamCredentials) -> None:
+    """Readiness: the smallest conference-record page (any answer when no token is held)."""
+    if credentials.meet_token is None:
+        await unauthenticated_probe(http, "v2", "conferenceRecords")
+        return
+    client = MeetClient(http, credentials.meet_token, None)
+    await client.list(LISTINGS["conferenceRecords"], None, "", 1, None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from resolvers.errors import Provider
 from resolvers.realtimekit import models
-from resolvers.realtimekit.client import LinkKind
+from resolvers.realtimekit.client import LinkKind, probe
 from resolvers.realtimekit.errors import RETRY_STATUSES, error_parser
 from resolvers.realtimekit.lifetimes import RealtimeKitCachePolicy
 from resolvers.realtimekit.loaders import RealtimeKitLoaders
@@ -46,4 +46,5 @@ SPEC = UpstreamSpec(
     quota=Quota(
         rules=(QuotaRule(1200, 300.0, "upstream", from_headers=True),), headers="ratelimit"
     ),
+    readiness=probe,
 )

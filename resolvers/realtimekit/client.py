@@ -155,3 +155,8 @@ def _malformed() -> GatewayError:
         "Cloudflare RealtimeKit sent a response the gateway could not read",
         provider=_PROVIDER,
     )
+
+
+async def probe(http: UpstreamHttp, credentials: UpstreamCredentials) -> None:
+    """Readiness: the smallest sessions page, with the gateway's Bearer token."""
+    await RealtimeKitClient(http, credentials).list_sessions(SessionQuery(), 1, 1)

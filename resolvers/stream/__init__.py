@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from resolvers.errors import Provider
 from resolvers.spec import CredentialMode, UpstreamSpec
+from resolvers.stream.client import probe
 from resolvers.stream.errors import error_parser
 from resolvers.stream.filters import CallSessionFilterInput, ParticipantFilterInput
 from resolvers.stream.ids import (
@@ -53,4 +54,5 @@ SPEC = UpstreamSpec(
     quota=Quota(
         rules=(QuotaRule(1000, 60.0, "endpoint", from_headers=True),), headers="x-ratelimit"
     ),
+    readiness=probe,
 )

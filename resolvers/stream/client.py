@@ -121,3 +121,8 @@ def canonical_json(value: Any) -> str:
 
 
 __all__ += ["canonical_json"]
+
+
+async def probe(http: UpstreamHttp, credentials: UpstreamCredentials) -> None:
+    """Readiness: the smallest call-session stats page, with the gateway's server JWT."""
+    await StreamClient(http, credentials).call_stats({}, [], limit=1)

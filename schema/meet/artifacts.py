@@ -83,7 +83,7 @@ class Transcript(Node, MeetEntity):
     @strawberry.field(description="What was said, in order.")
     async def entries(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[TranscriptEntry]:
+    ) -> Connection[TranscriptEntry] | None:
         page = await info.context.loaders.meet.entries_of(self.name, ConnectionArgs(first, after))
         return Connection.build(page, TranscriptEntry.from_wire)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.errors import Provider
+from resolvers.errors import Provider, found
 from resolvers.meet import LiveFilter, models
 from resolvers.paging import ConnectionArgs
 from resolvers.timestamps import Instant
@@ -107,11 +107,9 @@ class Participant(Node, MeetEntity):
         )
 
     @strawberry.field(description="The conference this participant attended.")
-    async def conference_record(self, info: Info) -> ConferenceRecord:
-        found = await load_conference_record(info, "/".join(self.name.split("/")[:2]))
-        if found is None:
-            raise RuntimeError("participant without its conference record")
-        return found
+    async def conference_record(self, info: Info) -> ConferenceRecord | None:
+        record = await load_conference_record(info, "/".join(self.name.split("/")[:2]))
+        return found(record, "Google Meet has no such conference record", Provider.GOOGLE_MEET)
 
     @strawberry.field(description="Each join-to-leave stay, most recent first.")
     async def sessions(
@@ -120,7 +118,7 @@ class Participant(Node, MeetEntity):
         first: int | None = None,
         after: str | None = None,
         filter: ParticipantSessionFilter | None = None,
-    ) -> Connection[ParticipantSession]:
+    ) -> Connection[ParticipantSession] | None:
         flt = filter.to_data() if filter else LiveFilter()
         meet = info.context.loaders.meet
         page = await meet.sessions_of(self.name, flt, ConnectionArgs(first, after))
@@ -162,11 +160,9 @@ class ParticipantSession(Attendance, MeetEntity):
         return participant.user_id if participant else None
 
     @strawberry.field(description="Whose session this is.")
-    async def participant(self, info: Info) -> Participant:
-        found = await load_participant(info, self.participant_name)
-        if found is None:
-            raise RuntimeError("participant session without its participant")
-        return found
+    async def participant(self, info: Info) -> Participant | None:
+        participant = await load_participant(info, self.participant_name)
+        return found(participant, "Google Meet has no such participant", Provider.GOOGLE_MEET)
 
 
 load_participant = by_name("participant", Participant.from_wire)

@@ -56,7 +56,7 @@ class MeetQuery:
         first: int | None = None,
         after: str | None = None,
         filter: ConferenceRecordFilter | None = None,
-    ) -> Connection[ConferenceRecord]:
+    ) -> Connection[ConferenceRecord] | None:
         flt = filter.to_data() if filter else ConferenceRecordFilterInput()
         page = await info.context.loaders.meet.conference_records(flt, ConnectionArgs(first, after))
         return Connection.build(page, ConferenceRecord.from_wire)

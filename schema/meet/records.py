@@ -63,7 +63,7 @@ class ConferenceRecord(Session, MeetEntity):
         first: int | None = None,
         after: str | None = None,
         filter: Annotated[ParticipantFilter, strawberry.lazy(_PARTICIPANTS)] | None = None,
-    ) -> Connection[Annotated[Participant, strawberry.lazy(_PARTICIPANTS)]]:
+    ) -> Connection[Annotated[Participant, strawberry.lazy(_PARTICIPANTS)]] | None:
         from schema.meet.participants import Participant  # noqa: PLC0415 - circular type graph
 
         flt = filter.to_data() if filter else LiveFilter()
@@ -74,7 +74,7 @@ class ConferenceRecord(Session, MeetEntity):
     @strawberry.field(description="Recordings, in start order.")
     async def recordings(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Recording, strawberry.lazy(_ARTIFACTS)]]:
+    ) -> Connection[Annotated[Recording, strawberry.lazy(_ARTIFACTS)]] | None:
         from schema.meet.artifacts import Recording  # noqa: PLC0415 - circular type graph
 
         page = await info.context.loaders.meet.recordings_of(
@@ -85,7 +85,7 @@ class ConferenceRecord(Session, MeetEntity):
     @strawberry.field(description="Transcripts, in start order.")
     async def transcripts(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Annotated[Transcript, strawberry.lazy(_ARTIFACTS)]]:
+    ) -> Connection[Annotated[Transcript, strawberry.lazy(_ARTIFACTS)]] | None:
         from schema.meet.artifacts import Transcript  # noqa: PLC0415 - circular type graph
 
         page = await info.context.loaders.meet.transcripts_of(
@@ -128,7 +128,7 @@ class Space(Node, MeetEntity):
     @strawberry.field(description="Conferences held in this space, newest first.")
     async def conference_records(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[ConferenceRecord]:
+    ) -> Connection[ConferenceRecord] | None:
         flt = ConferenceRecordFilterInput(space_name=self.name)
         page = await info.context.loaders.meet.conference_records(flt, ConnectionArgs(first, after))
         return Connection.build(page, ConferenceRecord.from_wire)

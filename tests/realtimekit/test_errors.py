@@ -70,7 +70,7 @@ async def test_cloudflare_auth_errors_map_to_auth_codes(
 
     body = await graphql("{ realtimeSessions(first: 1) { totalCount } }", expect_errors=True)
 
-    assert body["data"] is None
+    assert body["data"] == {"realtimeSessions": None}
     assert body["errors"][0]["path"] == ["realtimeSessions"]
     assert body["errors"][0]["extensions"] == {
         "code": code,
