@@ -21,6 +21,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from app.graphiql import graphiql_response, graphiql_routes
+from app.graphql_http import GraphQLOverHttp
 from app.http_errors import GraphQLHttpErrors
 from app.observability import Observability, RequestObserver, observed_schema
 from app.observability.endpoint import metrics_route
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["create_app"]
 
 
-class GraphQLView(GraphQL[Context, None]):
+class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context, made from the lifespan's runtime."""
 
     def __init__(
@@ -194,7 +195,7 @@ def _middleware(settings: Settings, observability: Observability) -> list[Middle
     middleware = [Middleware(RequestObserver, tracing=observability.tracing)]
     if origins := settings.cors_origin_list():
         middleware.append(_cors(origins))
-    return [*middleware, Middleware(GraphQLHttpErrors)]
+    return [*middleware, Middleware(GraphQLHttpErrors, max_body_bytes=settings.max_body_bytes)]
 
 
 def _cors(origins: list[str]) -> Middleware:

@@ -31,7 +31,7 @@ from tenacity.stop import stop_base
 
 from resolvers import budget, deadline
 from resolvers.breaker import BreakerPolicy, CircuitBreaker
-from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.errors import ErrorCode, GatewayError, Provider, bad_input
 from resolvers.observe import NULL_OBSERVER, RequestScope, UpstreamObserver
 
 if TYPE_CHECKING:
@@ -63,8 +63,18 @@ _STATUS_CODES: dict[int, ErrorCode] = {
 
 
 def path_of(*segments: str) -> str:
-    """Join path segments, percent-encoding each so no input can add a segment or a query."""
+    """Join path segments, percent-encoding each so no input can add a segment or a query.
+
+    Percent-encoding leaves `.` alone, and an empty, `.` or `..` segment would be
+    normalised away (changing which resource is asked for), so those are refused.
+    """
+    for segment in segments:
+        if segment in _DOT_SEGMENTS:
+            raise bad_input(f"An id cannot be {segment!r}: it would change the upstream path")
     return "/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+_DOT_SEGMENTS = frozenset({"", ".", ".."})
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -30,6 +30,8 @@ class Instant:
     """Nanoseconds since the Unix epoch, UTC."""
 
     ns: int
+    # The first instant RFC 3339 can write (0001-01-01T00:00:00Z).
+    EARLIEST: ClassVar[Instant]
 
     @classmethod
     def parse(cls, text: str) -> Instant:
@@ -42,7 +44,11 @@ class Instant:
             f"{match['date']}T{match['time']}{'+00:00' if tz == 'Z' else tz}"
         )
         frac = (match["frac"] or "").ljust(9, "0")
-        return cls(_seconds_ns(base) + int(frac or "0"))
+        ns = _seconds_ns(base) + int(frac or "0")
+        if not _MIN_NS <= ns <= _MAX_NS:
+            # An offset can push year 1 or 9999 out of what RFC 3339 can write in UTC.
+            raise ValueError(f"outside the years 0001 to 9999 in UTC: {text[:64]!r}")
+        return cls(ns)
 
     @classmethod
     def from_datetime(cls, value: datetime) -> Instant:
@@ -74,7 +80,12 @@ class Instant:
     def isoformat(self) -> str:
         """RFC 3339, always `Z`, with the shortest of 0, 3, 6 or 9 fractional digits."""
         seconds, frac = divmod(self.ns, _NS_PER_S)
-        base = (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+        when = _EPOCH + timedelta(seconds=seconds)
+        # Not strftime("%Y"): it does not pad years below 1000 to four digits.
+        base = (
+            f"{when.year:04d}-{when.month:02d}-{when.day:02d}"
+            f"T{when.hour:02d}:{when.minute:02d}:{when.second:02d}"
+        )
         if frac == 0:
             return f"{base}Z"
         digits = f"{frac:09d}"
@@ -111,3 +122,8 @@ class Instant:
 def _seconds_ns(value: datetime) -> int:
     delta = value - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * _NS_PER_S
+
+
+_MIN_NS = _seconds_ns(datetime(1, 1, 1, tzinfo=UTC))
+_MAX_NS = _seconds_ns(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)) + _NS_PER_S - 1
+Instant.EARLIEST = Instant(_MIN_NS)

@@ -11,12 +11,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, ValidationCache
 from strawberry.extensions.query_depth_limiter import IgnoreContext
+from strawberry.federation.schema import FederationAny
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, Info
 
 from schema import calls, conversations, meet, realtime, unified
 from schema.budget import BudgetLimits, UpstreamCallGuard
 from schema.documents import CachedParse
+from schema.entities import representation_error
 from schema.errors import ShapeErrors
 from schema.operations import (
     OperationLimitRules,
@@ -60,6 +62,20 @@ class GatewaySchema(strawberry.federation.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         return None
+
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """Malformed representations fail at their own index; the rest resolve."""
+        type_map = self.schema_converter.type_map
+        errors = [representation_error(type_map, r) for r in representations]
+        valid = [
+            FederationAny(dict(r))  # type: ignore[call-overload]
+            for r, e in zip(representations, errors, strict=True)
+            if e is None
+        ]
+        resolved = iter(super().entities_resolver(info, valid))
+        return [FederationAny(e) if e is not None else next(resolved) for e in errors]
 
 
 @functools.cache

@@ -5,10 +5,10 @@ The code follows the kind of error, never the words of its message:
 - a `GatewayError` carries its own code and extensions;
 - an error that already has a code keeps it (the operation limits attach
   QUERY_TOO_COMPLEX where they are checked, schema/operations.py);
-- graphql-core's own request errors (parse, validation, variable coercion:
-  no original exception) and values refused while coercing input before
-  execution (no path; the scalars raise ValueError, TypeError or
-  OverflowError) are BAD_USER_INPUT;
+- graphql-core's own request errors (parse, validation: no original
+  exception) and values refused while coercing variables before execution
+  (no path; the scalars raise ValueError, TypeError or OverflowError,
+  graphql-core a GraphQLError) are BAD_USER_INPUT;
 - a document nested too deeply for the parser (RecursionError) is
   QUERY_TOO_COMPLEX;
 - anything else is a bug: logged once with its traceback here and shown to
@@ -29,7 +29,9 @@ __all__ = ["ShapeErrors", "code_of", "shape_error"]
 
 logger = logging.getLogger("sessiongraph.errors")
 
-_INPUT_ERRORS = (ValueError, TypeError, ArithmeticError, UnicodeError)
+# What coercing a client's values raises: the scalars' own errors, and graphql-core's
+# GraphQLError for a missing or mistyped variable.
+_INPUT_ERRORS = (ValueError, TypeError, ArithmeticError, UnicodeError, GraphQLError)
 
 
 def code_of(error: GraphQLError) -> ErrorCode:
@@ -56,6 +58,8 @@ def shape_error(error: GraphQLError) -> GraphQLError:
             path=error.path,
             extensions=original.extensions,
         )
+    if "code" in (error.extensions or {}):
+        return error  # already shaped, or coded where it was raised
     code = code_of(error)
     if code is not ErrorCode.INTERNAL:
         extensions = {**(error.extensions or {}), "code": code.value}

@@ -52,7 +52,9 @@ def _time_terms(upstream: str, after: Instant | None, before: Instant | None) ->
     terms: list[str] = []
     # Only `>` is documented: "at or after t" is "> t minus 1 ns" (the service keeps
     # nanoseconds), and "at or before t" is "NOT > t".
-    if after is not None:
+    # At the earliest writable instant every time is "at or after": no term (and none
+    # that would have to be written before year 1).
+    if after is not None and after > Instant.EARLIEST:
         terms.append(f"{upstream} > {quote(Instant(after.ns - 1).isoformat())}")
     if before is not None:
         terms.append(f"NOT {upstream} > {quote(before.isoformat())}")

@@ -36,9 +36,9 @@ def check_segment(value: str, field: str, *, extra: str = "") -> str:
         raise bad_input(f"`{field}` must not be empty", field=field)
     if len(value) > _MAX:
         raise bad_input(f"`{field}` must be at most {_MAX} characters", field=field)
-    if _UNSAFE.search(value) or any(ch in value for ch in extra):
+    if value == "." or _UNSAFE.search(value) or any(ch in value for ch in extra):
         raise bad_input(
-            f"`{field}` must not contain '/', '..', '?', '#', '%', whitespace"
+            f"`{field}` must not be '.' nor contain '/', '..', '?', '#', '%', whitespace"
             + (f" or {extra!r}" if extra else ""),
             field=field,
         )
