@@ -1,4 +1,4 @@
-"""The ASGI app: `/graphql`, `/healthz`, `/readyz`, `/metrics`, and the lifespan."""
+"""The ASGI app: `/graphql`, `/healthz`, `/readyz` (app/readiness.py), `/metrics`, and the lifespan."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from app.http_errors import GraphQLHttpErrors
 from app.observability import Observability, RequestObserver, observed_schema
 from app.observability.endpoint import metrics_route
 from app.persisted import PersistedOperations, load_manifest, raw_payload
+from app.readiness import Readiness
 from app.runtime import Runtime, schema_for
 from app.settings import Settings
 from schema.context import Context
@@ -142,6 +143,12 @@ def create_app(
         runtime = Runtime.create(settings, hub, observer=observability.upstream_observer())
         app.state.runtime = runtime
         app.state.hub = runtime.hub
+        app.state.readiness = Readiness(
+            runtime.upstreams,
+            runtime.upstream_modes(),
+            interval=settings.readiness_interval,
+            timeout=settings.readiness_timeout,
+        )
         app.state.ready = True
         try:
             yield
@@ -156,8 +163,8 @@ def create_app(
     async def readyz(request: Request) -> Response:
         if not getattr(request.app.state, "ready", False):
             return JSONResponse({"status": "starting"}, status_code=503)
-        runtime: Runtime = request.app.state.runtime
-        return JSONResponse({"status": "ready", "upstreams": runtime.upstream_modes()})
+        report = await request.app.state.readiness.report()
+        return JSONResponse(report.body(), status_code=200 if report.ready else 503)
 
     view = GraphQLView(
         settings, persisted, observability, graphql_ide="graphiql", allow_queries_via_get=True

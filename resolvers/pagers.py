@@ -156,7 +156,12 @@ class OffsetPager(Generic[T]):
 
     async def forward(self, after: Any | None, first: int) -> PageWindow[T]:
         start = 0 if after is None else _offset(after, "after") + 1
-        got = await self._read(start, first) if first else _Range[T]()
+        if first == 0:
+            # No items wanted, but totalCount and hasNextPage still must not depend on
+            # `first`: one smallest page tells both.
+            peek = await self._read(start, 1)
+            return PageWindow([], bool(peek.items), start > 0, peek.total)
+        got = await self._read(start, first)
         if got.total is not None:
             has_next = start + len(got.items) < got.total
         elif got.beyond or got.exhausted:

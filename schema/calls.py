@@ -93,7 +93,8 @@ class CallParticipantSession(Attendance):
             user_id=d.user_id,
             join_time=d.joined_at,
             leave_time=d.left_at,
-            duration_seconds=d.duration_in_seconds,
+            # Stream counts a connected participant's seconds so far: null while present.
+            duration_seconds=None if d.left_at is None else d.duration_in_seconds,
             user_session_id=d.user_session_id,
             publisher_type=d.publisher_type,
             roles=list(d.roles),

@@ -115,8 +115,11 @@ class RealtimeParticipant(Attendance):
             user_id=wire.user_id,
             join_time=wire.joined_at,
             leave_time=wire.left_at,
-            # RealtimeKit reports minutes (docs/upstreams/realtimekit.md).
-            duration_seconds=None if wire.duration is None else wire.duration * 60,
+            # RealtimeKit reports minutes (docs/upstreams/realtimekit.md), elapsed so far
+            # for someone still there: null while present, as for every provider.
+            duration_seconds=None
+            if wire.duration is None or wire.left_at is None
+            else wire.duration * 60,
             participant_id=wire.id,
             session_id=session_id,
             custom_participant_id=wire.custom_participant_id,

@@ -19,10 +19,8 @@ async def test_healthz_and_readyz_report_the_emulators(client: httpx.AsyncClient
     assert ready == {
         "status": "ready",
         "upstreams": {
-            "meet": "emulator",
-            "discovery": "emulator",
-            "realtimekit": "emulator",
-            "stream": "emulator",
+            name: {"state": "ok", "mode": "emulator"}
+            for name in ("meet", "discovery", "realtimekit", "stream")
         },
     }
 

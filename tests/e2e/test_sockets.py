@@ -26,7 +26,8 @@ def test_demo_serves_graphql_and_prints_the_graphiql_url() -> None:
     assert "errors" not in body, body
     assert len(body["data"]["conferenceRecords"]["edges"]) == 3
     assert body["data"]["conferenceRecords"]["pageInfo"]["hasNextPage"] is True
-    assert set(ready["upstreams"].values()) == {"emulator"}
+    assert {u["mode"] for u in ready["upstreams"].values()} == {"emulator"}
+    assert {u["state"] for u in ready["upstreams"].values()} == {"ok"}
 
 
 def test_gateway_reaches_separately_served_upstreams_over_http() -> None:
@@ -63,7 +64,8 @@ def test_gateway_reaches_separately_served_upstreams_over_http() -> None:
     assert "errors" not in body, body
     assert len(body["data"]["conferenceRecords"]["edges"]) == 3
     assert len(log) == 4  # one records page, three participants pages, over real HTTP
-    assert set(ready["upstreams"].values()) == {"configured"}
+    assert {u["mode"] for u in ready["upstreams"].values()} == {"configured"}
+    assert {u["state"] for u in ready["upstreams"].values()} == {"ok"}
     printed = "".join(output)
     secrets = (
         creds.google_token,

@@ -139,6 +139,8 @@ class Emulator(ABC, Generic[T]):
             return 429, 0.0, knobs.retry_after
         if knobs.error_rate and self._rng.random() < knobs.error_rate:
             return knobs.error_status, 0.0, None
+        if knobs.hang_rate and self._rng.random() < knobs.hang_rate:
+            return 0, knobs.hang_s, None
         return None
 
     def _entry(self, scope: Scope, status: int, started: float) -> LoggedRequest:

@@ -38,6 +38,10 @@ class Knobs:
     latency_ms: float = 0.0
     error_rate: float = 0.0
     error_status: int = 503
+    # This share of requests hangs for `hang_s` seconds before being answered (a
+    # hung upstream, as the gateway's deadline sees it).
+    hang_rate: float = 0.0
+    hang_s: float = 30.0
     burst_429: int = 0
     retry_after: int | None = 1
     short_pages: bool = False
