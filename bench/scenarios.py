@@ -33,29 +33,33 @@ async def _meet_walk(hub: EmulatorHub, path: str, field: str, size: int) -> list
     return items
 
 
+# Page sizes are explicit and bounded so the query's worst case stays within the
+# default upstream-call budget (SESSIONGRAPH_MAX_UPSTREAM_CALLS, docs/faults.md): each
+# transcript entry's speaker is a by-name lookup, so entries x transcripts x
+# records bounds the calls.
 MEET_DASHBOARD = """{
-  conferenceRecords(first: 20) { edges { node {
+  conferenceRecords(first: 10) { edges { node {
     name
-    participants(first: 10) { edges { node { displayName sessions(first: 5) { edges { node { joinTime } } } } } }
-    transcripts { edges { node { entries(first: 50) { edges { node { text participant { displayName } } } } } } }
+    participants(first: 5) { edges { node { displayName sessions(first: 3) { edges { node { joinTime } } } } } }
+    transcripts(first: 2) { edges { node { entries(first: 10) { edges { node { text participant { displayName } } } } } } }
   } } }
 }"""
 
 
 async def _meet_dashboard_minimum(hub: EmulatorHub) -> int:
-    records = (await _meet_walk(hub, "/v2/conferenceRecords", "conferenceRecords", 21))[:20]
+    records = (await _meet_walk(hub, "/v2/conferenceRecords", "conferenceRecords", 11))[:10]
     calls = 1
     for record in records:
-        people = await _meet_walk(hub, f"/v2/{record['name']}/participants", "participants", 11)
-        calls += 2 + min(10, len(people))
-        transcripts = await _meet_walk(hub, f"/v2/{record['name']}/transcripts", "transcripts", 21)
+        people = await _meet_walk(hub, f"/v2/{record['name']}/participants", "participants", 6)
+        calls += 2 + min(5, len(people))
+        transcripts = await _meet_walk(hub, f"/v2/{record['name']}/transcripts", "transcripts", 3)
         speakers: set[str] = set()
-        for transcript in transcripts[:20]:
+        for transcript in transcripts[:2]:
             calls += 1
             entries = await _meet_walk(
-                hub, f"/v2/{transcript['name']}/entries", "transcriptEntries", 50
+                hub, f"/v2/{transcript['name']}/entries", "transcriptEntries", 11
             )
-            speakers |= {e["participant"] for e in entries if e.get("participant")}
+            speakers |= {e["participant"] for e in entries[:10] if e.get("participant")}
         calls += len(speakers - {p["name"] for p in people})
     hub.log.clear()
     return calls

@@ -67,6 +67,10 @@ _UPSTREAM_PAGE = 100  # the smallest maximum page size among the upstreams' list
 _PER_ANCESTOR = {
     ("Turn", "detailedAnswer"): "Conversation",
     ("Turn", "detailedAssistAnswer"): "Conversation",
+    # A participant's sessions all name that participant.
+    ("ParticipantSession", "participant"): "Participant",
+    ("ParticipantSession", "displayName"): "Participant",
+    ("ParticipantSession", "userId"): "Participant",
 }
 # Root fields that page several upstreams at once.
 _FAN_OUT = {("Query", "sessions"): len(SPECS)}
