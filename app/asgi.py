@@ -1,4 +1,4 @@
-"""The ASGI app: `/graphql`, `/healthz`, `/readyz` (app/readiness.py), `/metrics`, and the lifespan."""
+"""The ASGI app: `/graphql`, `/healthz`, `/readyz` (app/readiness.py), `/metrics`, lifespan."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from app.persisted import PersistedOperations, load_manifest, raw_payload
 from app.readiness import Readiness
 from app.runtime import Runtime, schema_for
 from app.settings import Settings
+from resolvers import deadline
 from schema.context import Context
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         runtime: Runtime = request.app.state.runtime
+        if request.scope["type"] == "http":
+            # The operation's deadline runs from the request's arrival (resolvers/deadline.py).
+            deadline.begin(runtime.settings.operation_timeout)
         return runtime.context_for(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:

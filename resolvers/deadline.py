@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["Deadline", "current", "operation_deadline", "remaining"]
+__all__ = ["Deadline", "begin", "current", "operation_deadline", "remaining"]
 
 Clock = Callable[[], float]
 
@@ -52,10 +52,22 @@ def remaining() -> float | None:
     return None if deadline is None else deadline.remaining()
 
 
+def begin(seconds: float, clock: Clock = time.monotonic) -> Deadline:
+    """Start the deadline of the request the running task serves (it ends with the task).
+
+    The HTTP layer calls this as a request arrives, so parsing and validation count
+    against the deadline too; `operation_deadline` then keeps it instead of starting
+    a later one.
+    """
+    deadline = Deadline.after(seconds, clock)
+    _CURRENT.set(deadline)
+    return deadline
+
+
 @contextmanager
 def operation_deadline(seconds: float, clock: Clock = time.monotonic) -> Iterator[Deadline]:
-    """Run the enclosed operation under a deadline `seconds` from now."""
-    deadline = Deadline.after(seconds, clock)
+    """Run the enclosed operation under a deadline `seconds` from now (or the one begun)."""
+    deadline = _CURRENT.get() or Deadline.after(seconds, clock)
     token = _CURRENT.set(deadline)
     try:
         yield deadline

@@ -16,7 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from schema import calls, conversations, meet, realtime, unified
-from schema.budget import BudgetLimits, UpstreamCallGuard
+from schema.budget import BudgetLimits, UpstreamCallGuard, warm_estimator
 from schema.documents import CachedParse
 from schema.entities import representation_error
 from schema.errors import ShapeErrors
@@ -109,7 +109,7 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
         lambda: OperationLimitRules(rules),
         lambda: UpstreamCallGuard(limits.budget),
     ]
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=query,
         mutation=mutation,
         types=[t for d in _DOMAINS for t in d.TYPES],
@@ -117,6 +117,8 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
     )
+    warm_estimator(schema, limits.budget)  # not on the first request's clock
+    return schema
 
 
 def print_sdl() -> str:

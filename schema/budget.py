@@ -60,7 +60,7 @@ from resolvers.budget import operation_budget, over_budget
 from resolvers.deadline import operation_deadline
 from resolvers.registry import SPECS
 
-__all__ = ["BudgetLimits", "CallEstimator", "UpstreamCallGuard"]
+__all__ = ["BudgetLimits", "CallEstimator", "UpstreamCallGuard", "warm_estimator"]
 
 _UPSTREAM_PAGE = 100  # the smallest maximum page size among the upstreams' list calls
 # Reads shared by every object under one ancestor: (type, field) -> ancestor type.
@@ -330,6 +330,11 @@ class UpstreamCallGuard(SchemaExtension):
 
 
 _ESTIMATORS: dict[tuple[int, BudgetLimits], CallEstimator] = {}
+
+
+def warm_estimator(schema: strawberry.Schema, limits: BudgetLimits) -> None:
+    """Build the schema's estimator now, while the schema is built, not on a request."""
+    _estimator(schema, limits)
 
 
 def _estimator(schema: strawberry.Schema, limits: BudgetLimits) -> CallEstimator:
