@@ -2,9 +2,10 @@
 
 Strawberry's resolver indexes its type map with `__typename` and calls
 `resolve_reference` with whatever keys came along. A representation that is
-not an object, names no entity type, or carries a non-scalar key value (an
-operator object such as `{"$ne": 1}`) gets BAD_USER_INPUT at its own index;
-the others resolve as usual.
+not an object, names no entity type, carries fields that are not one of the
+type's `@key` field sets, or a key value that is not a string (an operator
+object such as `{"$ne": 1}`) gets BAD_USER_INPUT at its own index; the
+others resolve as usual.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from typing import Any
 from resolvers.errors import GatewayError, bad_input
 
 __all__ = ["representation_error"]
-
-_SCALARS = (str, int, float, bool, type(None))
 
 
 def representation_error(type_map: Mapping[str, Any], representation: Any) -> GatewayError | None:
@@ -30,10 +29,26 @@ def representation_error(type_map: Mapping[str, Any], representation: Any) -> Ga
     origin = getattr(getattr(concrete, "definition", None), "origin", None)
     if origin is None or not hasattr(origin, "resolve_reference"):
         return bad_input(f"`{type_name[:64]}` is not an entity type", field="representations")
-    for key, value in representation.items():
-        if not isinstance(value, _SCALARS):
+    given = {k for k in representation if k != "__typename"}
+    keys = _keys_of(getattr(concrete, "definition", None))
+    if not any(key <= given for key in keys) or not given <= set().union(*keys):
+        shown = " or ".join("(" + ", ".join(sorted(key)) + ")" for key in keys)
+        return bad_input(
+            f"A `{type_name}` representation carries exactly the fields of a key: {shown}",
+            field="representations",
+        )
+    for key in given:
+        if not isinstance(representation[key], str):
             return bad_input(
-                f"The representation key `{str(key)[:64]}` must be a string or a number",
-                field="representations",
+                f"The representation key `{key}` must be a string", field="representations"
             )
     return None
+
+
+def _keys_of(definition: Any) -> list[frozenset[str]]:
+    """The field sets of the type's `@key` directives."""
+    return [
+        frozenset(str(d.fields).split())
+        for d in getattr(definition, "directives", None) or ()
+        if type(d).__name__ == "Key"
+    ]
