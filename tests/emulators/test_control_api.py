@@ -18,6 +18,8 @@ DEFAULT_KNOBS = {
     "latency_ms": 0.0,
     "error_rate": 0.0,
     "error_status": 503,
+    "hang_rate": 0.0,
+    "hang_s": 30.0,
     "burst_429": 0,
     "retry_after": 1,
     "short_pages": False,
