@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from app.settings import Settings
+from resolvers import deadline
 from resolvers.cache import (
     CacheBackend,
     CachePolicy,
@@ -69,7 +70,7 @@ class Traffic:
                     spec.name,
                     quota,
                     store,
-                    budget=lambda: settings.throttle_max_wait,
+                    budget=lambda: _wait_budget(settings.throttle_max_wait),
                     clock=clock,
                 )
         return traffic
@@ -87,3 +88,9 @@ class Traffic:
 
     async def close(self) -> None:
         await self.cache.close()
+
+
+def _wait_budget(max_wait: float) -> float:
+    # A call waits for quota only as long as its operation's deadline allows.
+    left = deadline.remaining()
+    return max_wait if left is None else min(max_wait, left)
