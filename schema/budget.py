@@ -3,12 +3,13 @@
 `CallEstimator` reads the operation (document plus variables) and bounds the
 upstream calls it can make, without making any:
 
-- a connection field costs its pages: `ceil((n + 1) / P) + 1` calls for a page
-  of `n` (the gateway peeks one item past the window, and may re-read the page
-  a cursor points into), one more when `totalCount` is selected (an upstream
-  may report it on a separate call, e.g. at `first: 0`), one more when paging
-  backwards (the total first); `n` is `first`/`last`, else the default page
-  size. The merged `sessions` timeline pages every provider.
+- a connection field costs its pages: `ceil((n + 1) / P)` calls for a page of
+  `n` (the gateway peeks one item past the window; `n` is `first`/`last`, else
+  the default page size, and `first: 0` still reads one page for the total),
+  one more with a cursor (the page it points into may be read again), one more
+  when paging backwards (the total first), one more on offset-paged upstreams
+  (a peek where no total is reported). The merged `sessions` timeline pages
+  every provider.
 - every other field with an async resolver (by-name lookups, detail reads,
   totals) costs one call per parent object;
 - `node` costs one, `nodes(ids)` and `_entities(representations)` one per item.
@@ -72,6 +73,8 @@ _PER_ANCESTOR = {
     ("ParticipantSession", "displayName"): "Participant",
     ("ParticipantSession", "userId"): "Participant",
 }
+# Connections over page numbers (RealtimeKit): without a reported total, one more peek.
+_OFFSET_PAGED = frozenset({"RealtimeSessionConnection", "RealtimeParticipantConnection"})
 # Root fields that page several upstreams at once.
 _FAN_OUT = {("Query", "sessions"): len(SPECS)}
 # Root fields that cost one call per item of a list argument.
@@ -239,10 +242,15 @@ class _Walk:
         return count, count
 
     def _pages(self, node: FieldNode, n: int, connection: GraphQLNamedType) -> int:
-        pages = math.ceil((n + 1) / _UPSTREAM_PAGE) + 1 if n > 0 else 0
-        if self._selects(node, connection, "totalCount"):
+        # The window plus the one item peeked past it, in upstream pages; a cursor may
+        # point into a page that is read again; paging backwards asks for the total
+        # first; offset paging peeks once more where the upstream reports no total.
+        pages = math.ceil((n + 1) / _UPSTREAM_PAGE)
+        if self._argument(node, "after") is not None or self._argument(node, "before") is not None:
             pages += 1
-        if self._argument(node, "last") is not None or self._argument(node, "before") is not None:
+        if self._argument(node, "last") is not None:
+            pages += 1
+        if connection.name in _OFFSET_PAGED:
             pages += 1
         return pages
 
