@@ -84,7 +84,11 @@ def _outcome(context: ExecutionContext) -> str:
     if not errors:
         partial = getattr(context.context, "partial_errors", None)
         return "partial" if partial else "success"
-    return "partial" if getattr(result, "data", None) else "error"
+    # Root fields are nullable (a failing upstream nulls only its fields): the
+    # operation is an error when no root field answered, partial when some did.
+    data = getattr(result, "data", None)
+    answered = isinstance(data, dict) and any(value is not None for value in data.values())
+    return "partial" if answered else "error"
 
 
 def _end_span(span: Span, name: str | None, kind: str | None, outcome: str) -> None:
