@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -14,32 +15,39 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from app.graphiql import graphiql_response, graphiql_routes
 from app.graphql_http import GraphQLOverHttp
 from app.http_errors import GraphQLHttpErrors
+from app.live_transport import PROTOCOLS, LiveTransportWSHandler, key_accepted
 from app.observability import Observability, RequestObserver, observed_schema
 from app.observability.endpoint import metrics_route
 from app.persisted import PersistedOperations, load_manifest, raw_payload
 from app.readiness import Readiness
 from app.runtime import Runtime, schema_for
 from app.settings import Settings
+from app.webhooks import LiveEvents, webhook_routes
 from resolvers import deadline
+from resolvers.timestamps import Instant
 from schema.context import Context
 
 if TYPE_CHECKING:
     from app.emulators import EmulatorHub
+    from app.emulators.live.activity import LiveActivity
 
 __all__ = ["create_app"]
 
 
 class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context, made from the lifespan's runtime."""
+
+    graphql_transport_ws_handler_class = LiveTransportWSHandler
 
     def __init__(
         self,
@@ -59,6 +67,13 @@ class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
             # The operation's deadline runs from the request's arrival (resolvers/deadline.py).
             deadline.begin(runtime.settings.operation_timeout)
         return runtime.context_for(request)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Subscribers over WebSocket need an API key as queries do (header or init payload)."""
+        keys = self._settings.api_key_set()
+        headers = context.request.headers if context.request is not None else {}
+        if not key_accepted(keys, headers, context.connection_params):
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our offline GraphiQL (assets served by the gateway), not Strawberry's CDN page."""
@@ -122,6 +137,35 @@ def _wants_ide(scope: Scope) -> bool:
     return b"text/html" in accept
 
 
+def _activity(runtime: Runtime) -> LiveActivity | None:
+    """The emulators' live activity, pointed at this gateway when it runs on them."""
+    if runtime.hub is None:
+        return None
+    from app.emulators.live import live_activity, wire_live_demo  # noqa: PLC0415
+
+    settings = runtime.settings
+    wire_live_demo(runtime.hub, settings.emulator_webhook_url, settings.emulator_live_interval)
+    return live_activity(runtime.hub)
+
+
+def _count_subscriptions(live: LiveEvents, observability: Observability) -> None:
+    """`sessiongraph_subscriptions_active` follows this replica's fan-out."""
+    metrics = observability.metrics
+    if metrics is not None:
+        gauge = metrics.subscriptions
+        live.broker.fanout.observe(gauge.set)
+
+
+def _live(request: Request) -> LiveEvents:
+    runtime: Runtime = request.app.state.runtime
+    assert runtime.live is not None  # noqa: S101 - Runtime.create always builds it
+    return runtime.live
+
+
+def _now() -> Instant:
+    return Instant(time.time_ns())
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -153,11 +197,19 @@ def create_app(
             interval=settings.readiness_interval,
             timeout=settings.readiness_timeout,
         )
+        if runtime.live is not None:
+            _count_subscriptions(runtime.live, observability)
+            await runtime.live.start()
+        activity = _activity(runtime)
+        if activity is not None:
+            activity.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            if activity is not None:
+                await activity.stop()
             await runtime.close()
             observability.close()
 
@@ -171,12 +223,19 @@ def create_app(
         return JSONResponse(report.body(), status_code=200 if report.ready else 503)
 
     view = GraphQLView(
-        settings, persisted, observability, graphql_ide="graphiql", allow_queries_via_get=True
+        settings,
+        persisted,
+        observability,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+        subscription_protocols=PROTOCOLS,
     )
     guarded = ApiKeyGuard(view, settings.api_key_set())
     app = Starlette(
         routes=[
             Route("/graphql", guarded, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            *webhook_routes(_live, _now),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *metrics_route(observability.metrics),

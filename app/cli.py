@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
 
+import httpx
 import uvicorn
 
 from app.asgi import create_app
 from app.emulators import EmulatorConfig, build_hub
+from app.emulators.live import serve_with_activity, wire_live_demo
 from app.observability import LogFormat, configure_logging
 from app.settings import Settings
+from app.webhooks.register import RegistrationError
+from app.webhooks.register import register as register_webhook
 from schema import print_sdl
 
 __all__ = ["main"]
@@ -23,6 +28,10 @@ def _serve(
 ) -> None:
     fmt = settings.log_format or log_format
     configure_logging(fmt)
+    # On the built-in emulators, their live activity delivers webhooks to this gateway.
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
+    if not settings.emulator_webhook_url:
+        settings = settings.model_copy(update={"emulator_webhook_url": f"http://{local}:{port}"})
     app = create_app(settings)
     if banner:
         text = banner.format(url=f"http://{host}:{port}/graphql")
@@ -47,6 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     emulate = verbs.add_parser("emulate", help="run only the four emulators")
     emulate.add_argument("--host", default="127.0.0.1")
     emulate.add_argument("--port", type=int, default=8100)
+    emulate.add_argument("--webhook-url", help="gateway base URL the emulators deliver webhooks to")
+    emulate.add_argument(
+        "--live-interval", type=float, default=0.0, help="seconds between joins/leaves"
+    )
+    webhooks = verbs.add_parser("webhooks", help="register this gateway's webhook URL upstream")
+    webhook_verbs = webhooks.add_subparsers(dest="action", required=True)
+    register = webhook_verbs.add_parser("register", help="call the upstream's registration API")
+    register.add_argument("upstream", choices=["stream", "realtimekit"])
+    register.add_argument(
+        "--url", required=True, help="e.g. https://gateway.example/webhooks/stream"
+    )
     verbs.add_parser("export-schema", help="print the SDL (federation directives included)")
     args = parser.parse_args(argv)
 
@@ -57,8 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verb == "emulate":
         print(f"Emulators listening on http://{args.host}:{args.port}", flush=True)
         hub = build_hub(EmulatorConfig.from_settings(settings))
-        uvicorn.run(hub, host=args.host, port=args.port, log_level="info")
+        wire_live_demo(hub, args.webhook_url, args.live_interval)
+        uvicorn.run(serve_with_activity(hub), host=args.host, port=args.port, log_level="info")
         return 0
+    if args.verb == "webhooks":
+        return _register(args.upstream, args.url)
     if args.verb == "demo":
         # The demo always runs on the emulators, whatever the environment says.
         settings = settings.model_copy(
@@ -78,6 +101,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 0
     _serve(args.host, args.port, settings, "sessiongraph gateway\nGraphiQL: {url}", "json")
+    return 0
+
+
+def _register(upstream: str, url: str) -> int:
+    try:
+        hook = register_webhook(upstream, url, Settings())
+    except (RegistrationError, httpx.HTTPError) as exc:
+        print(f"Registration failed: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(hook, indent=2))
     return 0
 
 

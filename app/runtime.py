@@ -21,7 +21,7 @@ from resolvers.breaker import BreakerPolicy
 from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
 from resolvers.http import RetryPolicy, UpstreamHttp
-from resolvers.loaders import Loaders
+from resolvers.loaders import LazyLoaders, Loaders
 from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 from resolvers.paging import Paging
 from resolvers.registry import SPECS
@@ -32,7 +32,10 @@ from schema.budget import BudgetLimits
 from schema.context import Context
 
 if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+
     from app.emulators import EmulatorHub
+    from app.webhooks import LiveEvents
 
 __all__ = ["Runtime", "schema_for"]
 
@@ -50,6 +53,7 @@ class Runtime:
     schema: strawberry.federation.Schema
     traffic: Traffic
     clients: list[httpx.AsyncClient] = field(default_factory=list)
+    live: LiveEvents | None = None
 
     @classmethod
     def create(
@@ -72,6 +76,8 @@ class Runtime:
         secret = (
             settings.cursor_secret.get_secret_value().encode() if settings.cursor_secret else None
         )
+        from app.webhooks.build import build_live  # noqa: PLC0415 - app-level wiring
+
         return cls(
             settings=settings,
             hub=hub,
@@ -80,22 +86,31 @@ class Runtime:
             schema=schema_for(settings),
             traffic=traffic,
             clients=clients,
+            live=build_live(settings, upstreams),
         )
 
-    def context_for(self, request: Request | None) -> Context:
+    def context_for(self, request: Request | HTTPConnection | None) -> Context:
         paging = Paging(
             codec=self.codec,
             max_page_size=self.settings.max_page_size,
             default_page_size=self.settings.default_page_size,
         )
-        caller = Caller(authorization=request.headers.get("authorization") if request else None)
+        authorization = request.headers.get("authorization") if request else None
+        caller = Caller(authorization=authorization)
         return Context(
             request=request,
             loaders=Loaders.build(self.upstreams, caller, paging),
             max_ids=self.settings.max_ids,
+            authorization=authorization,
+            loaders_for=lambda auth: LazyLoaders(
+                self.upstreams, Caller(authorization=auth), paging
+            ),
+            events=self.live.broker.fanout if self.live else None,
         )
 
     async def close(self) -> None:
+        if self.live is not None:
+            await self.live.close()
         for client in self.clients:
             await client.aclose()
         await self.traffic.close()

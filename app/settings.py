@@ -83,11 +83,24 @@ class Settings(BaseSettings):
         default=30.0, ge=0, le=30, description="Seconds a readiness answer is reused"
     )
     readiness_timeout: float = Field(default=3.0, gt=0)
+    # Live events (subscriptions fed by upstream webhooks; see app/webhooks). With a
+    # Redis `cache_url` they fan out to every replica through its pub/sub.
+    realtimekit_webhook_public_key: str | None = None
+    google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    meet_push_audience: str | None = None
+    meet_push_service_account: str | None = None
+    subscription_queue_size: int = Field(default=1024, ge=1)
+    discovery_poll_interval: float = Field(default=10.0, gt=0)
 
     # Emulators (used for every upstream whose URL is unset).
     emulator_seed: int = 20261101
     emulator_latency_ms: float = Field(default=0.0, ge=0)
     emulator_error_rate: float = Field(default=0.0, ge=0, le=1)
+    # Seconds between emulated joins/leaves delivered as webhooks (0: only when stepped;
+    # `demo` uses 3 unless this is set).
+    emulator_live_interval: float | None = Field(default=None, ge=0)
+    # Where the in-process emulators deliver their webhooks (`demo` sets its own URL).
+    emulator_webhook_url: str | None = None
 
     def upstream_url(self, name: str) -> str | None:
         """The configured base URL of the upstream named `name` (None: its emulator)."""

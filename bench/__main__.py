@@ -22,7 +22,7 @@ from app.asgi import create_app
 from app.emulators import EmulatorConfig, build_hub
 from app.settings import Settings
 from bench import cache as bench_cache
-from bench import observability
+from bench import live, observability
 from bench.scenarios import SCENARIOS, Scenario
 
 
@@ -85,8 +85,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency-ms", type=float, default=40.0)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-observability", action="store_true", help="skip the metrics/tracing cost")
+    parser.add_argument(
+        "--no-observability", action="store_true", help="skip the metrics/tracing cost"
+    )
     parser.add_argument("scenario", nargs="*", help="scenario names (default: all)")
+    parser.add_argument(
+        "--live", action="store_true", help="also run bench/live.py (subscriptions)"
+    )
     args = parser.parse_args()
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     print(f"emulator latency {args.latency_ms:.0f} ms per call, best of {args.repeat}")
@@ -104,6 +109,8 @@ def main() -> None:
         asyncio.run(bench_cache.main(args.latency_ms))
     if not args.no_observability:
         asyncio.run(observability.report(chosen))
+    if args.live:
+        live.main()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from resolvers.discovery import DiscoveryLoaders
@@ -18,7 +18,7 @@ from resolvers.stream import StreamLoaders
 from resolvers.timeline import TimelineFilter
 from resolvers.upstreams import Caller, Upstreams
 
-__all__ = ["Loaders", "MergedSessions", "TimelineFilter"]
+__all__ = ["LazyLoaders", "Loaders", "MergedSessions", "TimelineFilter"]
 
 L = TypeVar("L")
 
@@ -86,6 +86,10 @@ class Loaders:
         ]
         return await merged_sessions(sources, flt, args, self.paging)
 
+    def when_built(self, prime: Callable[[Loaders], None]) -> None:
+        """Run `prime(self)` once the loaders exist (at once here; see `LazyLoaders`)."""
+        prime(self)
+
     @property
     def meet(self) -> MeetLoaders:
         return self.of(MeetLoaders)
@@ -101,3 +105,41 @@ class Loaders:
     @property
     def stream(self) -> StreamLoaders:
         return self.of(StreamLoaders)
+
+
+class LazyLoaders(Loaders):
+    """Loaders built on first use: a subscription event that reads nothing upstream (its
+    data came with the webhook) then costs no loader construction at all."""
+
+    def __init__(self, upstreams: Upstreams, caller: Caller, paging: Paging) -> None:
+        self.specs = SPECS
+        self.paging = paging
+        self._upstreams = upstreams
+        self._caller = caller
+        self._built: Loaders | None = None
+        self._primes: list[Callable[[Loaders], None]] = []
+
+    def _ensure(self) -> Loaders:
+        if self._built is None:
+            self._built = Loaders.build(self._upstreams, self._caller, self.paging)
+            for prime in self._primes:
+                prime(self._built)
+            self._primes.clear()
+        return self._built
+
+    def of(self, kind: type[L]) -> L:
+        return self._ensure().of(kind)
+
+    def for_provider(self, provider: Provider) -> Any:
+        return self._ensure().for_provider(provider)
+
+    async def sessions(
+        self, providers: Sequence[Provider] | None, flt: TimelineFilter, args: ConnectionArgs
+    ) -> MergedSessions:
+        return await self._ensure().sessions(providers, flt, args)
+
+    def when_built(self, prime: Callable[[Loaders], None]) -> None:
+        if self._built is None:
+            self._primes.append(prime)
+        else:
+            prime(self._built)

@@ -24,6 +24,7 @@ from resolvers.errors import Provider
 
 if TYPE_CHECKING:
     from resolvers.cache import CachePolicy
+    from resolvers.events.receiver import WebhookFactory
     from resolvers.http import ErrorParser, UpstreamHttp
     from resolvers.paging import PagedSource, Paging
     from resolvers.readiness import ReadinessProbe
@@ -89,7 +90,8 @@ class UpstreamSpec:
     # A cheap call that tells whether the upstream is reachable with the gateway's
     # credentials (resolvers/readiness.py); None: always ready.
     readiness: ReadinessProbe | None = None
-    webhook: Any = None
+    # Builds this upstream's webhook receiver (`POST /webhooks/<path>`); None: no event channel.
+    webhook: WebhookFactory | None = None
 
     @property
     def label(self) -> str:

@@ -20,6 +20,7 @@ from schema.budget import BudgetLimits, UpstreamCallGuard, warm_estimator
 from schema.documents import CachedParse
 from schema.entities import representation_error
 from schema.errors import ShapeErrors
+from schema.execution import GatewayExecutionContext
 from schema.operations import (
     OperationLimitRules,
     RequireOperationName,
@@ -28,6 +29,7 @@ from schema.operations import (
 )
 from schema.relay import NodeQuery
 from schema.scalars import SCALAR_OVERRIDES
+from schema.subscriptions import LiveSubscription
 
 __all__ = ["SDL_PATH", "OperationLimits", "build_schema", "print_sdl"]
 
@@ -112,10 +114,12 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
     schema = GatewaySchema(
         query=query,
         mutation=mutation,
+        subscription=LiveSubscription,
         types=[t for d in _DOMAINS for t in d.TYPES],
         federation_version="2.7",
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=GatewayExecutionContext,
     )
     warm_estimator(schema, limits.budget)  # not on the first request's clock
     return schema

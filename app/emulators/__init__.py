@@ -7,6 +7,7 @@ from typing import Any
 from app.emulators.config import EmulatorConfig
 from app.emulators.discovery import build_emulator as build_discovery
 from app.emulators.framework import Emulator, EmulatorHub, RequestLog
+from app.emulators.live import build_emulator as build_live
 from app.emulators.meet import build_emulator as build_meet
 from app.emulators.realtimekit import build_emulator as build_realtimekit
 from app.emulators.stream import build_emulator as build_stream
@@ -24,4 +25,6 @@ def build_hub(config: EmulatorConfig | None = None) -> EmulatorHub:
         build_realtimekit(config, log),
         build_stream(config, log),
     ]
-    return EmulatorHub(emulators, log)
+    datasets = {e.name: getattr(e, "dataset", None) for e in emulators}
+    # First: its RealtimeKit registration path lies under RealtimeKit's own prefix.
+    return EmulatorHub([build_live(config, log, datasets), *emulators], log)

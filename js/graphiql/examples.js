@@ -166,6 +166,30 @@ query NodeById($id: ID!) {
 }
 `;
 
+const LIVE_EVENTS = `# Live: participants joining and leaving, sessions starting and
+# ending, as the upstreams push them (Vertex AI Search is polled).
+# Run it and keep the tab open: in \`sessiongraph demo\` the emulators
+# deliver a signed webhook every few seconds.
+subscription LiveAttendance {
+  sessionEvents(filter: { kinds: [PARTICIPANT_JOINED, PARTICIPANT_LEFT] }) {
+    id
+    kind
+    provider
+    occurredAt
+    session {
+      __typename
+      id
+      isLive
+    }
+    attendance {
+      displayName
+      joinTime
+      leaveTime
+    }
+  }
+}
+`;
+
 /** Headers a new tab starts with: the API key placeholder when the gateway wants one. */
 export function defaultHeaders(apiKeyRequired) {
   return apiKeyRequired ? JSON.stringify({ 'X-API-Key': '' }, null, 2) : '';
@@ -180,5 +204,6 @@ export function defaultTabs(apiKeyRequired) {
     { query: REALTIME_SESSIONS, headers },
     { query: CALL_SESSIONS, headers },
     { query: NODE_LOOKUP, variables: JSON.stringify({ id: '' }, null, 2), headers },
+    { query: LIVE_EVENTS, headers },
   ];
 }

@@ -26,7 +26,13 @@ function readConfig() {
 }
 
 const config = readConfig();
-const fetcher = createGraphiQLFetcher({ url: config.endpoint });
+// Subscriptions go over graphql-transport-ws on the same path; the headers editor's
+// values (X-API-Key, Authorization) travel in the connection_init payload.
+const wsScheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+const fetcher = createGraphiQLFetcher({
+  url: config.endpoint,
+  subscriptionUrl: `${wsScheme}//${window.location.host}${config.endpoint}`,
+});
 // GraphiQL adds its documentation explorer itself; `plugins` replaces only the rest.
 const plugins = [explorerPlugin(), HISTORY_PLUGIN];
 

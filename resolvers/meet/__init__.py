@@ -11,6 +11,7 @@ from resolvers.meet.lifetimes import MeetCachePolicy
 from resolvers.meet.loaders import MeetLoaders
 from resolvers.meet.names import check_name, meeting_code_or_space
 from resolvers.meet.timeline import TIMELINE
+from resolvers.meet.webhook import MeetReceiver
 from resolvers.spec import CredentialMode, UpstreamSpec
 from resolvers.throttle import Quota, QuotaRule
 
@@ -40,4 +41,5 @@ SPEC = UpstreamSpec(
         rules=(QuotaRule(6000, 60.0, "upstream"), QuotaRule(600, 60.0, "identity")),
     ),
     readiness=probe,
+    webhook=MeetReceiver.build,
 )

@@ -18,6 +18,7 @@ from resolvers.realtimekit.queries import (
     SessionStatus,
 )
 from resolvers.realtimekit.timeline import TIMELINE
+from resolvers.realtimekit.webhook import RealtimeKitReceiver
 from resolvers.spec import CredentialMode, UpstreamSpec
 from resolvers.throttle import Quota, QuotaRule
 
@@ -47,4 +48,5 @@ SPEC = UpstreamSpec(
         rules=(QuotaRule(1200, 300.0, "upstream", from_headers=True),), headers="ratelimit"
     ),
     readiness=probe,
+    webhook=RealtimeKitReceiver.build,
 )

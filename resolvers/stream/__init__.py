@@ -20,6 +20,7 @@ from resolvers.stream.lifetimes import StreamCachePolicy
 from resolvers.stream.loaders import StreamLoaders
 from resolvers.stream.models import CallStatsSession, ParticipantRecord
 from resolvers.stream.timeline import TIMELINE
+from resolvers.stream.webhook import StreamReceiver
 from resolvers.throttle import Quota, QuotaRule
 
 __all__ = [
@@ -55,4 +56,5 @@ SPEC = UpstreamSpec(
         rules=(QuotaRule(1000, 60.0, "endpoint", from_headers=True),), headers="x-ratelimit"
     ),
     readiness=probe,
+    webhook=StreamReceiver.build,
 )

@@ -252,3 +252,29 @@ def test_headers_editor_sends_the_api_key(
 
     page.screenshot(path=str(tmp_path / "graphiql-headers.png"), full_page=True)
     watch.assert_clean()
+
+
+@pytest.fixture
+def live_demo(tmp_path: Path) -> Iterator[Gateway]:
+    # The emulators deliver a join or a leave every half second.
+    yield from _start_demo(tmp_path, {"SESSIONGRAPH_EMULATOR_LIVE_INTERVAL": "0.5"})
+
+
+@requires_browser
+@requires_assets
+def test_the_live_tab_shows_subscription_events_over_websocket(
+    live_demo: Gateway, browser_page: tuple[Page, BrowserWatch]
+) -> None:
+    page, watch = browser_page
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    _open_explorer(page, f"{live_demo.base_url}/graphql")
+
+    page.get_by_text("LiveAttendance").first.click()
+    page.locator(".graphiql-execute-button").click()
+
+    result = page.locator(".result-window")
+    expect(result).to_contain_text('"sessionEvents"', timeout=30_000)
+    expect(result).to_contain_text("PARTICIPANT_", timeout=30_000)
+    assert sockets == [f"{live_demo.base_url.replace('http', 'ws')}/graphql"]
+    watch.assert_clean()
