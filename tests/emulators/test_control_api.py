@@ -142,7 +142,7 @@ async def test_the_gateway_builds_its_emulators_from_the_emulator_settings(
         await runtime.close()
 
     assert {(k.latency_ms, k.error_rate) for k in knobs.values()} == {(1.5, 0.25)}
-    assert set(knobs) == {"meet", "discovery", "realtimekit", "stream"}
+    assert set(knobs) == {"live", "meet", "discovery", "realtimekit", "stream"}
     assert (
         first
         == MeetEmulator(EmulatorConfig(seed=7), RequestLog()).dataset.conference_records()[0].name
