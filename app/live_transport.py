@@ -13,7 +13,6 @@ import hmac
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
-from graphql import ExecutionResult
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
@@ -57,8 +56,9 @@ def key_accepted(
 
 
 def _dropped(result: object) -> bool:
-    errors = result.errors if isinstance(result, ExecutionResult) else None
-    return any(isinstance(e.original_error, SlowSubscriberError) for e in errors or [])
+    # Strawberry's own ExecutionResult (not graphql-core's): read its errors by duck typing.
+    errors = getattr(result, "errors", None) or []
+    return any(isinstance(getattr(e, "original_error", None), SlowSubscriberError) for e in errors)
 
 
 class LiveTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
