@@ -236,3 +236,48 @@ async def test_a_subscriber_that_falls_a_whole_queue_behind_is_dropped(
     assert result.errors is not None
     assert result.errors[0].extensions["code"] == "RATE_LIMITED"
     assert result.errors[0].extensions["upstreamReason"] == "slow-subscriber"
+
+
+async def test_a_stream_session_end_is_filled_from_the_payload_with_no_upstream_call(
+    app: Starlette, client: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    ended = {
+        "type": "call.session_ended",
+        "created_at": "2026-11-01T12:30:00.5Z",
+        "call_cid": "default:standup-1",
+        "session_id": "sess-1",
+        "call": {
+            "session": {"started_at": "2026-11-01T12:00:00Z", "ended_at": "2026-11-01T12:30:00.5Z"}
+        },
+    }
+    hub.log.clear()
+    async with subscription(app) as (first, _):
+        await post(client, stream_webhook(ended, webhook_id="end-1"))
+        event = await result_of(first)
+    assert event["kind"] == "SESSION_ENDED"
+    assert event["occurredAt"] == "2026-11-01T12:30:00.500Z"
+    assert event["session"]["callId"] == "standup-1"
+    assert event["session"]["isLive"] is False
+    assert event["attendance"] is None
+    assert hub.log.entries("stream") == []
+
+
+async def test_a_meet_conference_end_loads_the_record(
+    app: Starlette, client: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    known = await live_participant_session(client)
+    record = known["record"]["name"]
+    push = meet_push(
+        "conference.v2.ended",
+        {"conferenceRecord": {"name": record}},
+        occurred=Instant.parse("2026-11-01T12:00:00Z"),
+        space="spaces/x",
+    )
+    hub.log.clear()
+    async with subscription(app) as (first, _):
+        await post(client, push)
+        event = await result_of(first)
+    assert event["kind"] == "SESSION_ENDED"
+    assert event["session"]["name"] == record
+    assert event["attendance"] is None
+    assert [e.path for e in hub.log.entries("meet")] == [f"/v2/{record}"]
