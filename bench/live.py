@@ -15,6 +15,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -93,11 +94,20 @@ def _ns(text: str) -> int:
 
 
 async def post(client: httpx.AsyncClient, base: str, event: dict[str, object]) -> None:
+    """Deliver like Stream: the same request (same X-Webhook-Id) again on a transport error
+    (a keep-alive connection the server closed as it was reused); the gateway publishes once."""
     request = stream_webhook(event)
-    response = await client.post(
-        f"{base}/webhooks/stream", content=request.body, headers=request.headers
-    )
-    response.raise_for_status()
+    for attempt in range(3):
+        try:
+            response = await client.post(
+                f"{base}/webhooks/stream", content=request.body, headers=request.headers
+            )
+        except httpx.TransportError:
+            if attempt == 2:
+                raise
+            continue
+        response.raise_for_status()
+        return
 
 
 async def run(base: str, pid: int, subscribers: int, events: int) -> None:
@@ -171,19 +181,22 @@ def main(subscribers: int = 100, events: int = 1000) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SESSIONGRAPH_")}
     env["SESSIONGRAPH_EMULATOR_LIVE_INTERVAL"] = "0"
     binary = Path(sys.executable).with_name("sessiongraph")
-    process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-        [str(binary), "demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log_path = Path(tempfile.mkdtemp(prefix="sessiongraph-bench-live-")) / "gateway.log"
+    print(f"gateway log: {log_path}")
     base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process)
-        asyncio.run(run(base, process.pid, subscribers, events))
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
+            [str(binary), "demo", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_ready(base, process)
+            asyncio.run(run(base, process.pid, subscribers, events))
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
