@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from app.settings import Settings
 from resolvers.events import JwksFetcher, WebhookConfig
@@ -24,7 +25,7 @@ def webhook_config(settings: Settings, client: httpx.AsyncClient) -> WebhookConf
     emulated = {
         name for name in ("meet", "stream", "realtimekit") if not settings.upstream_url(name)
     }
-    secret = settings.stream_api_secret.get_secret_value() if settings.stream_api_secret else ""
+    secret = _text(settings.stream_api_secret)
     public_key = settings.realtimekit_webhook_public_key or ""
     audience = settings.meet_push_audience or ""
     account = settings.meet_push_service_account or ""
@@ -70,3 +71,10 @@ def _constant(value: dict[str, Any]) -> JwksFetcher:
         return value
 
     return fetch
+
+
+def _text(value: SecretStr | str | None) -> str:
+    # Settings built with model_copy(update=…) may hold plain strings, not SecretStr.
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value or ""

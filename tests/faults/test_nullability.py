@@ -15,7 +15,9 @@ def test_every_field_with_an_async_resolver_and_every_connection_is_nullable() -
     non_null: list[str] = []
     for type_name, graphql_type in graph.type_map.items():
         # Mutation payloads stay non-null: their expected failures are in `errors`.
-        if type_name.startswith("__") or type_name == "Mutation":
+        # `Subscription.sessionEvents: SessionEvent!` is fixed by the contract: each value
+        # is an event already received, and its upstream-backed fields are nullable.
+        if type_name.startswith("__") or type_name in ("Mutation", "Subscription"):
             continue
         for name, field in (getattr(graphql_type, "fields", None) or {}).items():
             connection = get_named_type(field.type).name.endswith("Connection")
