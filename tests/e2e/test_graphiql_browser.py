@@ -271,10 +271,12 @@ def test_the_live_tab_shows_subscription_events_over_websocket(
     _open_explorer(page, f"{live_demo.base_url}/graphql")
 
     page.get_by_text("LiveAttendance").first.click()
+    # Run only once the tab's subscription is the one in the editor.
+    expect(page.locator(".graphiql-query-editor")).to_contain_text("sessionEvents", timeout=30_000)
     page.locator(".graphiql-execute-button").click()
 
     result = page.locator(".result-window")
-    expect(result).to_contain_text('"sessionEvents"', timeout=30_000)
-    expect(result).to_contain_text("PARTICIPANT_", timeout=30_000)
+    expect(result).to_contain_text('"sessionEvents"', timeout=60_000)
+    expect(result).to_contain_text("PARTICIPANT_", timeout=60_000)
     assert sockets == [f"{live_demo.base_url.replace('http', 'ws')}/graphql"]
     watch.assert_clean()
