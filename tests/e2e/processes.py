@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BIN = Path(sys.executable).parent / "sessiongraph"
-READY = "Application startup complete"
+# uvicorn logs "startup complete" once the lifespan ran but before it binds the socket;
+# "running on" comes after the bind, so a client can connect as soon as it is seen.
+READY = "Uvicorn running on"
 
 
 def free_port() -> int:

@@ -57,6 +57,10 @@ def _env(base: str) -> dict[str, str]:
         "SESSIONGRAPH_OPERATION_TIMEOUT": str(DEADLINE),
         "SESSIONGRAPH_READ_TIMEOUT": "0.3",
         "SESSIONGRAPH_BREAKER_COOLDOWN": "0.5",
+        # The soak is about upstream faults: with the cache on, repeats of these four
+        # queries would be answered without reaching a faulty upstream at all.
+        "SESSIONGRAPH_CACHE_ENDED_TTL": "0",
+        "SESSIONGRAPH_CACHE_LIVE_TTL": "0",
     }
 
 

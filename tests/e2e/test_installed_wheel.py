@@ -65,7 +65,7 @@ def test_installed_wheel_serves_graphiql(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SESSIONGRAPH_", "PYTHON"))}
     command = [str(bin_dir / "sessiongraph"), "demo", "--port", str(port)]
-    with running_command(command, ready="Application startup complete", env=env, cwd=elsewhere):
+    with running_command(command, ready="Uvicorn running on", env=env, cwd=elsewhere):
         url = f"http://127.0.0.1:{port}/graphql"
         page_html = httpx.get(url, headers={"Accept": "text/html"}, timeout=10)
         assert page_html.status_code == 200, page_html.text[:500]
