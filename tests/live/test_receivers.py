@@ -52,7 +52,7 @@ def joined_push(**token_claims: object) -> object:
     return meet_push(
         "participant.v2.joined",
         {"participantSession": {"name": PS_NAME}},
-        occurred=NOW,
+        occurred=NOW.ns,
         space="spaces/abc",
         token=token,
     )
@@ -234,7 +234,7 @@ async def test_meet_envelopes_unknown_types_and_garbage(
     recording = meet_push(
         "recording.v2.fileGenerated",
         {"recording": {"name": "conferenceRecords/c/recordings/r"}},
-        occurred=NOW,
+        occurred=NOW.ns,
         space="spaces/abc",
     )
     garbage = joined_push()
@@ -243,7 +243,7 @@ async def test_meet_envelopes_unknown_types_and_garbage(
     bad_name = meet_push(
         "participant.v2.joined",
         {"participantSession": {"name": "../etc"}},
-        occurred=NOW,
+        occurred=NOW.ns,
         space="spaces/abc",
     )
     invalid = await post(client, bad_name)

@@ -147,7 +147,7 @@ async def test_a_meet_join_is_resolved_through_the_loaders(
     push = meet_push(
         "participant.v2.joined",
         {"participantSession": {"name": name}},
-        occurred=Instant.parse("2026-11-01T12:00:00Z"),
+        occurred=Instant.parse("2026-11-01T12:00:00Z").ns,
         space="spaces/x",
     )
     hub.log.clear()
@@ -270,7 +270,7 @@ async def test_a_meet_conference_end_loads_the_record(
     push = meet_push(
         "conference.v2.ended",
         {"conferenceRecord": {"name": record}},
-        occurred=Instant.parse("2026-11-01T12:00:00Z"),
+        occurred=Instant.parse("2026-11-01T12:00:00Z").ns,
         space="spaces/x",
     )
     hub.log.clear()

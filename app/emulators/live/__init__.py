@@ -22,7 +22,6 @@ from app.emulators.live.activity import LiveActivity, Targets
 from app.emulators.live.delivery import Deliverer
 from app.emulators.live.keys import emulator_keys
 from app.emulators.live.routes import Handler, live_routes, rtk_webhooks_path
-from resolvers.timestamps import Instant
 
 __all__ = [
     "DEMO_LIVE_INTERVAL",
@@ -71,7 +70,7 @@ def build_emulator(
     """`datasets` by upstream name (`stream`, `realtimekit`, `meet`)."""
     targets = Targets()
     deliverer = Deliverer(httpx.AsyncClient(timeout=3.0), targets.url_for)
-    start = Instant(config.now_ns)
+    start = config.now_ns
     activity = LiveActivity.create(datasets, deliverer, targets, config.seed, start)
     return LiveEmulator(config, log, activity)
 

@@ -22,7 +22,7 @@ from typing import Any
 from app.emulators.live.delivery import Deliverer
 from app.emulators.live.progress import meet_step, realtimekit_step, stream_step
 from app.emulators.live.signing import WebhookRequest
-from resolvers.timestamps import Instant
+from app.emulators.timeformat import NS_PER_S
 
 __all__ = ["UPSTREAMS", "LiveActivity", "Targets"]
 
@@ -30,9 +30,9 @@ UPSTREAMS = ("stream", "realtimekit", "meet")
 _log = logging.getLogger(__name__)
 
 
-def _elapsed_clock(start: Instant) -> Callable[[], Instant]:
+def _elapsed_clock(start: int) -> Callable[[], int]:
     origin = time.monotonic()
-    return lambda: start.plus_seconds(time.monotonic() - origin)
+    return lambda: start + int((time.monotonic() - origin) * NS_PER_S)
 
 
 @dataclass
@@ -58,7 +58,7 @@ class LiveActivity:
     deliverer: Deliverer
     targets: Targets
     seed: int
-    now: Callable[[], Instant]
+    now: Callable[[], int]
     interval_s: float = 0.0
     _rng: random.Random = field(init=False)
     _turn: itertools.cycle[str] = field(init=False)
@@ -75,7 +75,7 @@ class LiveActivity:
         deliverer: Deliverer,
         targets: Targets,
         seed: int,
-        start: Instant,
+        start: int,
     ) -> LiveActivity:
         return cls(datasets, deliverer, targets, seed, _elapsed_clock(start))
 

@@ -24,8 +24,8 @@ from app.emulators.meet.resources import ParticipantSession
 from app.emulators.realtimekit.dataset import Dataset as RealtimeKitDataset
 from app.emulators.realtimekit.records import ParticipantRecord, SessionRecord
 from app.emulators.stream.dataset import CallSessionRow, ParticipantRow, StreamDataset
+from app.emulators.timeformat import rfc3339
 from app.emulators.timeformat import rfc3339_millis as iso_ms
-from resolvers.timestamps import Instant
 
 __all__ = ["meet_step", "realtimekit_step", "stream_step"]
 
@@ -41,7 +41,7 @@ def _leaves(rng: random.Random, present: int, kind: str | None) -> bool:
 
 
 def stream_step(
-    data: StreamDataset, rng: random.Random, now: Instant, kind: str | None = None
+    data: StreamDataset, rng: random.Random, now: int, kind: str | None = None
 ) -> WebhookRequest | None:
     live = sorted((s for s in data.sessions.values() if s.ended_at is None), key=lambda s: s.cid)
     if not live:
@@ -50,16 +50,16 @@ def stream_step(
     present = [i for i, p in enumerate(session.participants) if p.left_at is None]
     if _leaves(rng, len(present), kind):
         index = rng.choice(present)
-        row = dataclasses.replace(session.participants[index], left_at=now.ns)
+        row = dataclasses.replace(session.participants[index], left_at=now)
         session.participants[index] = row
         event = _stream_event(data, session, row, "call.session_participant_left", now)
-        event["duration_seconds"] = (now.ns - row.joined_at) // 1_000_000_000
+        event["duration_seconds"] = (now - row.joined_at) // 1_000_000_000
         return stream_webhook(event)
     user = rng.choice(sorted(data.users))
     row = ParticipantRow(
         user_id=user,
         user_session_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        joined_at=now.ns,
+        joined_at=now,
         left_at=None,
         publisher_type="webrtc",
         roles=("user",),
@@ -71,31 +71,31 @@ def stream_step(
 
 
 def _stream_event(
-    data: StreamDataset, session: CallSessionRow, row: ParticipantRow, kind: str, now: Instant
+    data: StreamDataset, session: CallSessionRow, row: ParticipantRow, kind: str, now: int
 ) -> dict[str, Any]:
     user = data.users.get(row.user_id)
     return {
         "type": kind,
-        "created_at": now.isoformat(),
+        "created_at": rfc3339(now),
         "call_cid": session.cid,
         "session_id": session.session_id,
         "participant": {
             "user": {"id": row.user_id, "name": user.name if user else None, "custom": {}},
             "user_session_id": row.user_session_id,
             "role": row.roles[0] if row.roles else "user",
-            "joined_at": Instant(row.joined_at).isoformat(),
+            "joined_at": rfc3339(row.joined_at),
         },
     }
 
 
 def realtimekit_step(
-    data: RealtimeKitDataset, rng: random.Random, now: Instant, kind: str | None = None
+    data: RealtimeKitDataset, rng: random.Random, now: int, kind: str | None = None
 ) -> WebhookRequest | None:
     live = sorted((s for s in data.sessions if s.ended_ms is None), key=lambda s: s.id)
     if not live:
         return None
     session = rng.choice(live)
-    now_ms = now.ns // 1_000_000
+    now_ms = now // 1_000_000
     present = [p for p in session.participants if p.left_ms is None]
     if _leaves(rng, len(present), kind):
         participant = rng.choice(sorted(present, key=lambda p: p.id))
@@ -149,7 +149,7 @@ def _rtk_event(session: SessionRecord, p: ParticipantRecord, kind: str) -> dict[
 
 
 def meet_step(
-    data: MeetDataset, rng: random.Random, now: Instant, kind: str | None = None
+    data: MeetDataset, rng: random.Random, now: int, kind: str | None = None
 ) -> WebhookRequest | None:
     live = data.live_records()
     if not live:
@@ -158,13 +158,13 @@ def meet_step(
     present = [s for p in record.participants for s in p.sessions if s.end_time is None]
     if _leaves(rng, len(present), kind):
         session = rng.choice(sorted(present, key=lambda s: s.name))
-        session.end_time = now.ns
+        session.end_time = now
         session.participant.finish()
         kind = "participant.v2.left"
     else:
         # Someone present earlier joins again: a new participant session of theirs.
         participant = rng.choice(sorted(record.participants, key=lambda p: p.name))
-        session = ParticipantSession(participant, _meet_id(rng), now.ns, None)
+        session = ParticipantSession(participant, _meet_id(rng), now, None)
         participant.sessions.append(session)
         participant.finish()
         data._index(record)  # private, but the by-name index must see the new session

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from app.emulators.config import DEMO_CREDENTIALS
 from app.emulators.live.keys import DEMO_PUSH, EmulatorKeys, emulator_keys
-from resolvers.timestamps import Instant
+from app.emulators.timeformat import rfc3339
 
 __all__ = ["WebhookRequest", "meet_push", "realtimekit_webhook", "stream_webhook"]
 
@@ -85,7 +85,7 @@ def meet_push(
     event_type: str,
     data: dict[str, object],
     *,
-    occurred: Instant,
+    occurred: int,
     space: str,
     token: str | None = None,
     keys: EmulatorKeys | None = None,
@@ -104,14 +104,14 @@ def meet_push(
                 "ce-source": source,
                 "ce-specversion": "1.0",
                 "ce-subject": f"//meet.googleapis.com/{space}",
-                "ce-time": occurred.isoformat(),
+                "ce-time": rfc3339(occurred),
                 "ce-type": f"google.workspace.meet.{event_type}",
             },
             "data": base64.b64encode(orjson.dumps(data)).decode(),
             "messageId": message_id,
             "message_id": message_id,
-            "publishTime": occurred.isoformat(),
-            "publish_time": occurred.isoformat(),
+            "publishTime": rfc3339(occurred),
+            "publish_time": rfc3339(occurred),
             "orderingKey": source,
         },
         "subscription": "projects/sessiongraph-demo/subscriptions/meet-push",
