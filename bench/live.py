@@ -55,6 +55,9 @@ def joined(n: int, tag: str) -> dict[str, object]:
     }
 
 
+SINGLE_EVENTS = 20
+
+
 class Subscriber:
     def __init__(self, expected: int) -> None:
         self.received: dict[str, int] = {}
@@ -122,6 +125,10 @@ async def run(base: str, pid: int, subscribers: int, events: int) -> None:
             await post(client, base, joined(probe, "probe"))
             await asyncio.sleep(0.05)
         rss_subscribed = rss_mb(pid)
+        single = await one_at_a_time(client, base, subs, SINGLE_EVENTS)
+        for s in subs:
+            s.expected = events
+            s.reset()
         first = await burst(client, base, subs, events, "burst1")
         rss_first = rss_mb(pid)
         lost_first = sum(events - len(s.received) for s in subs)
@@ -140,6 +147,10 @@ async def run(base: str, pid: int, subscribers: int, events: int) -> None:
     print(
         f"live: {subscribers} SSE subscribers x {events} events = {subscribers * events} deliveries per burst"
     )
+    print(
+        f"  one event at a time ({SINGLE_EVENTS} events, each to all {subscribers}): webhook sent -> "
+        f"last subscriber received p50 {statistics.median(single):.1f} ms, max {max(single):.1f} ms"
+    )
     print(f"  burst 1: posted in {first[0]:.2f} s, all received in {first[1]:.2f} s")
     print(
         f"  burst 2: posted in {second[0]:.2f} s, all received in {second[1]:.2f} s; lost {lost}, duplicated {duplicated:.0f}"
@@ -152,6 +163,24 @@ async def run(base: str, pid: int, subscribers: int, events: int) -> None:
     )
     if lost or duplicated:
         raise SystemExit("events were lost or duplicated")
+
+
+async def one_at_a_time(
+    client: httpx.AsyncClient, base: str, subs: list[Subscriber], count: int
+) -> list[float]:
+    """The contract's latency (an event reaches every subscriber within 1 s), outside a burst:
+    post one webhook, wait until every subscriber has it, then the next."""
+    spans: list[float] = []
+    for n in range(count):
+        for s in subs:
+            s.expected = 1
+            s.reset()
+        started = time.perf_counter()
+        await post(client, base, joined(n, "single"))
+        async with asyncio.timeout(60):
+            await asyncio.gather(*(s.done.wait() for s in subs))
+        spans.append((time.perf_counter() - started) * 1000)
+    return spans
 
 
 async def burst(
