@@ -1,114 +1,70 @@
-"""`./dev bench`: how close the gateway gets to the floor set by its upstreams.
+"""`./dev bench`: the gateway against its floors, every process on its own.
 
-Each scenario runs a real query through the in-process gateway on the emulators
-with a fixed emulator latency, and prints, from one run:
+The emulators run as their own server (`sessiongraph emulate`), the gateway as
+its own (`sessiongraph serve`, pointed at them as real upstreams with the
+emulators' demo credentials), and beside it a hand-written httpx + orjson proxy
+(`bench.proxy`) and a plain client (`bench.plain`). From one run it prints:
 
-- upstream calls made vs. the minimum the query needs (from the emulator log),
-- wall time vs. the critical path (dependent levels x upstream latency),
-- the number of waves of upstream calls seen in the log.
+1. load: req/s, p50, p99, server CPU per request and upstream calls per request
+   for the 100-item attendance page, gateway vs proxy, 16 connections;
+2. upstream calls vs the minimum for every scenario, with normal, short and
+   trailing-empty emulator pages;
+3. gateway CPU per operation for every scenario;
+4. the Meet dashboard's wall time at 25 ms per upstream call vs the plain client;
+5. the gateway's RSS after 1,000 and after 10,000 mixed operations;
 
-Ratios near 1.0 mean no wasted calls and no serialised levels.
+then, in process, the cross-request cache (`bench.cache`) and what metrics and
+tracing cost (`bench.observability`); the gateway process above runs with both
+the cache and client-side quotas off, so every operation reaches the upstreams.
+
+`--quick` scales durations and counts down; `--profile` also writes a py-spy
+profile of the gateway under load (flame graph SVG).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import time
+from pathlib import Path
 
-import httpx
-
-from app.asgi import create_app
-from app.emulators import EmulatorConfig, build_hub
-from app.settings import Settings
 from bench import cache as bench_cache
-from bench import live, observability
-from bench.scenarios import SCENARIOS, Scenario
-
-
-def waves(entries: list[tuple[float, float]]) -> int:
-    count, end = 0, None
-    for started, finished in sorted(entries):
-        if end is None or started >= end:
-            count, end = count + 1, finished
-        else:
-            end = max(end, finished)
-    return count
-
-
-async def run(scenario: Scenario, latency_ms: float, repeat: int) -> dict[str, float]:
-    hub = build_hub(EmulatorConfig())
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        upstream_concurrency=1024,
-        cursor_secret="bench-cursor-secret-0123456789",  # type: ignore[arg-type]  # noqa: S106
-        # Per-operation efficiency is measured here: no cross-request cache (bench/cache.py).
-        cache_ended_ttl=0,
-        cache_live_ttl=0,
-        # The emulator's Meet read limit, not Google's 600 per user: repeats add up.
-        quota_meet="6000/60,6000/60",
-    )
-    app = create_app(settings, hub=hub)
-    minimum = await scenario.minimum(hub)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            for emulator in hub.emulators.values():
-                emulator.knobs.latency_ms = latency_ms
-            best = float("inf")
-            calls = 0
-            seen_waves = 0
-            for _ in range(repeat):
-                hub.log.clear()
-                started = time.perf_counter()
-                response = await client.post("/graphql", json={"query": scenario.query})
-                elapsed = time.perf_counter() - started
-                body = response.json()
-                if body.get("errors"):
-                    raise SystemExit(f"{scenario.name}: {body['errors'][:2]}")
-                entries = [e for e in hub.log.entries() if e.emulator in scenario.emulators]
-                calls = len(entries)
-                seen_waves = waves([(e.started, e.finished) for e in entries])
-                best = min(best, elapsed)
-    critical = scenario.depth * latency_ms / 1000
-    return {
-        "calls": calls,
-        "minimum": minimum,
-        "wall_ms": best * 1000,
-        "critical_ms": critical * 1000,
-        "waves": seen_waves,
-        "depth": scenario.depth,
-    }
+from bench import live, observability, phases
+from bench.procs import emulators, gateway, proxy
+from bench.scenarios import SCENARIOS
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--latency-ms", type=float, default=40.0)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="short run (about a minute)")
+    parser.add_argument("--profile", nargs="?", const="bench-profile.svg", default=None)
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per load run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--latency-ms", type=float, default=25.0)
+    parser.add_argument(
+        "--no-cache", action="store_true", help="skip the cross-request cache bench"
+    )
     parser.add_argument(
         "--no-observability", action="store_true", help="skip the metrics/tracing cost"
     )
-    parser.add_argument("scenario", nargs="*", help="scenario names (default: all)")
     parser.add_argument(
         "--live", action="store_true", help="also run bench/live.py (subscriptions)"
     )
     args = parser.parse_args()
-    chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
-    print(f"emulator latency {args.latency_ms:.0f} ms per call, best of {args.repeat}")
-    header = f"{'scenario':<40}{'calls':>7}{'min':>6}{'ratio':>7}{'waves':>7}{'depth':>7}"
-    header += f"{'wall ms':>10}{'crit ms':>9}{'ratio':>7}"
-    print(header)
-    for scenario in chosen:
-        r = asyncio.run(run(scenario, args.latency_ms, args.repeat))
-        print(
-            f"{scenario.name:<40}{r['calls']:>7.0f}{r['minimum']:>6.0f}"
-            f"{r['calls'] / r['minimum']:>7.2f}{r['waves']:>7.0f}{r['depth']:>7.0f}"
-            f"{r['wall_ms']:>10.1f}{r['critical_ms']:>9.1f}{r['wall_ms'] / r['critical_ms']:>7.2f}"
+    scale = phases.Scale.quick() if args.quick else phases.Scale.full()
+    if args.seconds:
+        scale.load_seconds = args.seconds
+    with emulators() as emu, gateway(emu.url) as gw, proxy(emu.url) as px:
+        bench = phases.Bench(
+            emu, gw, px, scale, connections=args.connections, latency=args.latency_ms
         )
-    if not args.scenario or "cache" in args.scenario:
+        asyncio.run(bench.run_all(Path(args.profile) if args.profile else None))
+    # In-process benches of features the processes above run with off (cache, telemetry).
+    if not args.no_cache:
         asyncio.run(bench_cache.main(args.latency_ms))
     if not args.no_observability:
-        asyncio.run(observability.report(chosen))
+        # In process on the default settings: only what the default call budget admits.
+        plain_queries = [s for s in SCENARIOS if s.within_default_budget and not s.needs_town_hall]
+        asyncio.run(observability.report(plain_queries))
     if args.live:
         live.main()
 

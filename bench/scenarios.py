@@ -1,78 +1,42 @@
-"""Benchmark scenarios: a query, its nesting depth, and how to compute its minimal call count."""
+"""Benchmark scenarios: a query and the fewest upstream calls it needs (from a plain client).
+
+Minimums are counted by `bench.plain` against the same emulator process and
+knobs as the gateway run, so short pages and trailing empty pages raise the
+minimum exactly as much as they must and no more.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+from bench.plain import CREDS, STREAM, PageFn, Plain, Walk, dashboard, walk
 
-from app.emulators import EmulatorHub
-from app.emulators.config import DEMO_CREDENTIALS
+# minimum(plain, variables, gateway response body) -> calls
+Minimum = Callable[[Plain, dict[str, Any], dict[str, Any]], Awaitable[int]]
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     query: str
-    depth: int
     emulators: tuple[str, ...]
-    minimum: Callable[[EmulatorHub], Awaitable[int]]
+    minimum: Minimum
+    needs_town_hall: bool = False
+    variables: dict[str, Any] = field(default_factory=dict)
 
 
-_GOOGLE = {"Authorization": f"Bearer {DEMO_CREDENTIALS.google_token}"}
+ATTENDANCE = """query($t: String!, $c: String!, $s: String!) { callSession(callType: $t, callId: $c, sessionId: $s) { participantSessions(first: 100) { edges { node { userId joinTime leaveTime durationSeconds } } } } }"""
 
-
-async def _meet_walk(hub: EmulatorHub, path: str, field: str, size: int) -> list[dict[str, Any]]:
-    transport = httpx.ASGITransport(app=hub["meet"])
-    async with httpx.AsyncClient(transport=transport, base_url="http://meet") as client:
-        response = await client.get(path, params={"pageSize": str(size)}, headers=_GOOGLE)
-        response.raise_for_status()
-        items: list[dict[str, Any]] = response.json().get(field, [])
-    return items
-
-
-# Page sizes are explicit and bounded so the query's worst case stays within the
-# default upstream-call budget (SESSIONGRAPH_MAX_UPSTREAM_CALLS, docs/faults.md): each
-# transcript entry's speaker is a by-name lookup, so entries x transcripts x
-# records bounds the calls.
 MEET_DASHBOARD = """{
-  conferenceRecords(first: 10) { edges { node {
+  conferenceRecords(first: 20) { edges { node {
     name
-    participants(first: 5) { edges { node { displayName sessions(first: 3) { edges { node { joinTime } } } } } }
-    transcripts(first: 2) { edges { node { entries(first: 10) { edges { node { text participant { displayName } } } } } } }
+    participants(first: 10) { edges { node { displayName sessions(first: 5) { edges { node { joinTime } } } } } }
+    transcripts { edges { node { entries(first: 50) { edges { node { text participant { displayName } } } } } } }
   } } }
 }"""
-
-
-async def _meet_dashboard_minimum(hub: EmulatorHub) -> int:
-    records = (await _meet_walk(hub, "/v2/conferenceRecords", "conferenceRecords", 11))[:10]
-    calls = 1
-    for record in records:
-        people = await _meet_walk(hub, f"/v2/{record['name']}/participants", "participants", 6)
-        calls += 2 + min(5, len(people))
-        transcripts = await _meet_walk(hub, f"/v2/{record['name']}/transcripts", "transcripts", 3)
-        speakers: set[str] = set()
-        for transcript in transcripts[:2]:
-            calls += 1
-            entries = await _meet_walk(
-                hub, f"/v2/{transcript['name']}/entries", "transcriptEntries", 11
-            )
-            speakers |= {e["participant"] for e in entries[:10] if e.get("participant")}
-        calls += len(speakers - {p["name"] for p in people})
-    hub.log.clear()
-    return calls
-
-
-def constant(calls: int) -> Callable[[EmulatorHub], Awaitable[int]]:
-    """A scenario whose minimum does not depend on the data."""
-
-    async def minimum(hub: EmulatorHub) -> int:
-        return calls
-
-    return minimum
-
 
 REALTIME = """{ realtimeSessions(first: 25) { nodes { sessionId participants(first: 20) { totalCount nodes { displayName durationSeconds } } } } }"""
 
@@ -80,42 +44,125 @@ CALLS = """{ callSessions(first: 20) { nodes { callId totalParticipantSessions p
 
 CONVERSATIONS = """{ conversations(first: 20) { nodes { name turnCount turns { query { text } detailedAnswer } } } }"""
 
-TIMELINE = """{ sessions(first: 50) { edges { cursor node { __typename startTime isLive } } pageInfo { hasNextPage } } }"""
+
+def timeline_query(first: int) -> str:
+    return f"{{ sessions(first: {first}) {{ edges {{ cursor node {{ __typename startTime isLive }} }} pageInfo {{ hasNextPage }} }} }}"
+
+
+def constant(calls: int) -> Minimum:
+    async def minimum(plain: Plain, variables: dict[str, Any], body: dict[str, Any]) -> int:
+        return calls
+
+    return minimum
+
+
+async def _dashboard(plain: Plain, variables: dict[str, Any], body: dict[str, Any]) -> int:
+    return await dashboard(plain)
+
+
+def _attendance_reader(plain: Plain, call: dict[str, Any]) -> PageFn:
+    path = (
+        f"/api/v2/video/call/{call['call_type']}/{call['call_id']}"
+        f"/session/{call['call_session_id']}/participant_sessions"
+    )
+
+    async def read(token: str | None, size: int) -> tuple[list[Any], str | None, int | None]:
+        params = {"api_key": CREDS.stream_api_key, "limit": str(size)}
+        if token:
+            params["next"] = token
+        page = await plain._get(path, params, STREAM)
+        return page["participants_sessions"], page.get("next"), page["total_participant_sessions"]
+
+    return read
+
+
+async def _calls(plain: Plain, variables: dict[str, Any], body: dict[str, Any]) -> int:
+    listing = await walk(plain.stream_call_stats(), 20, 100)
+    pages = await asyncio.gather(
+        *(walk(_attendance_reader(plain, call), 10, 100) for call in listing.items[:20])
+    )
+    return listing.calls + sum(p.calls for p in pages)
+
+
+async def _conversations(plain: Plain, variables: dict[str, Any], body: dict[str, Any]) -> int:
+    listing = await walk(plain.discovery_sessions(), 20, 1000)
+    return listing.calls + len(listing.items[:20])
+
+
+_TYPENAMES = {
+    "ConferenceRecord": "meet",
+    "Conversation": "discovery",
+    "RealtimeSession": "realtimekit",
+    "CallSession": "stream",
+}
+
+
+class _Lazy:
+    """One provider's listing read a page at a time, asking for the rest of the window."""
+
+    def __init__(self, read: PageFn, window: int, max_size: int) -> None:
+        self.read, self.window, self.max_size = read, window, max_size
+        self.got = Walk()
+        self.token: str | None = None
+        self.done = False
+
+    async def step(self) -> None:
+        size = max(1, min(self.max_size, self.window - len(self.got.items)))
+        items, self.token, _ = await self.read(self.token, size)
+        self.got.calls += 1
+        self.got.items.extend(items)
+        self.done = self.token is None
+
+
+def timeline_minimum(first: int) -> Minimum:
+    """A lazy k-way merge's calls: each provider read page by page as far as the merged
+    page took items from it (at least its first page), then, only if nothing read is left
+    over, on until one more item shows up or every listing ends (exact hasNextPage)."""
+
+    async def minimum(plain: Plain, variables: dict[str, Any], body: dict[str, Any]) -> int:
+        edges = body["data"]["sessions"]["edges"]
+        taken = dict.fromkeys(_TYPENAMES.values(), 0)
+        for edge in edges:
+            taken[_TYPENAMES[edge["node"]["__typename"]]] += 1
+        lazies = {
+            "meet": _Lazy(plain.meet("/v2/conferenceRecords", "conferenceRecords"), first + 1, 100),
+            "discovery": _Lazy(plain.discovery_sessions(), first + 1, 1000),
+            "realtimekit": _Lazy(plain.realtimekit_sessions(first + 1), first + 1, first + 1),
+            "stream": _Lazy(plain.stream_call_stats(), first + 1, 100),
+        }
+        for name, lazy in lazies.items():
+            await lazy.step()
+            while len(lazy.got.items) < taken[name] and not lazy.done:
+                await lazy.step()
+        if not any(len(lazy.got.items) > taken[name] for name, lazy in lazies.items()):
+            for name, lazy in lazies.items():
+                while not lazy.done and len(lazy.got.items) <= taken[name]:
+                    await lazy.step()
+                if len(lazy.got.items) > taken[name]:
+                    break
+        return sum(lazy.got.calls for lazy in lazies.values())
+
+    return minimum
+
 
 SCENARIOS: list[Scenario] = [
+    Scenario("attendance: callSession, 100 items", ATTENDANCE, ("stream",), constant(1), True),
+    Scenario("meet dashboard (4 levels)", MEET_DASHBOARD, ("meet",), _dashboard),
+    Scenario("realtime: 25 sessions x participants", REALTIME, ("realtimekit",), constant(26)),
+    Scenario("calls: 20 sessions x attendance", CALLS, ("stream",), _calls),
     Scenario(
-        name="meet dashboard (4 levels)",
-        query=MEET_DASHBOARD,
-        depth=4,
-        emulators=("meet",),
-        minimum=_meet_dashboard_minimum,
+        "conversations: 20 with answer details", CONVERSATIONS, ("discovery",), _conversations
     ),
     Scenario(
-        name="realtime: 25 sessions x participants",
-        query=REALTIME,
-        depth=2,
-        emulators=("realtimekit",),
-        minimum=constant(1 + 25),
+        "sessions timeline: first 30",
+        timeline_query(30),
+        ("meet", "discovery", "realtimekit", "stream"),
+        timeline_minimum(30),
     ),
     Scenario(
-        name="calls: 20 sessions x attendance",
-        query=CALLS,
-        depth=2,
-        emulators=("stream",),
-        minimum=constant(1 + 20),  # totals ride on the attendance page
-    ),
-    Scenario(
-        name="conversations: 20 with answer details",
-        query=CONVERSATIONS,
-        depth=2,
-        emulators=("discovery",),
-        minimum=constant(1 + 20),  # one includeAnswerDetails get per conversation
-    ),
-    Scenario(
-        name="sessions timeline: first 50",
-        query=TIMELINE,
-        depth=1,
-        emulators=("meet", "discovery", "realtimekit", "stream"),
-        minimum=constant(4),  # one page per provider
+        "sessions timeline: first 50",
+        timeline_query(50),
+        ("meet", "discovery", "realtimekit", "stream"),
+        timeline_minimum(50),
     ),
 ]

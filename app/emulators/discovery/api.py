@@ -105,8 +105,9 @@ class SessionsApi:
         body: dict[str, Any] = {}
         if page := matched[offset : offset + size]:
             body["sessions"] = [session.to_json() for session in page]
-        if offset + size < len(matched):
-            body["nextPageToken"] = encode_page_token(offset + size, binding)
+        trailing = self._knobs().trailing_empty_page and bool(page)
+        if offset + size < len(matched) or trailing:
+            body["nextPageToken"] = encode_page_token(min(offset + size, len(matched)), binding)
         return JSONResponse(body)
 
     async def patch(self, request: Request) -> Response:

@@ -45,6 +45,9 @@ class Knobs:
     burst_429: int = 0
     retry_after: int | None = 1
     short_pages: bool = False
+    # The last page still carries a next token/cursor, which leads to an empty page
+    # (Google documents that a token may lead to an empty page).
+    trailing_empty_page: bool = False
     rules: list[FaultRule] = field(default_factory=list)
     # Emulator-specific switches (documented per emulator), e.g. envelope shapes.
     options: dict[str, Any] = field(default_factory=dict)

@@ -180,7 +180,8 @@ class MeetApi:
         # Short pages serve fewer items but the token still points right after them.
         served = items[offset : offset + self.knobs().short_page_size(size)]
         end = offset + len(served)
-        token = encode_page_token(end, binding) if end < len(items) else None
+        trailing = self.knobs().trailing_empty_page and bool(served) and end == len(items)
+        token = encode_page_token(end, binding) if end < len(items) or trailing else None
         return served, token, len(items)
 
     def _found(self, name: str, kind: type[T]) -> T:

@@ -154,7 +154,9 @@ class StreamApi:
                 participant_details(self.data, r, v2=v2) for r in rows[start:end]
             ],
             "session": call_session_response(self.data, session, v2=v2),
-            **page_links(len(rows), start, end, listing),
+            **page_links(
+                len(rows), start, end, listing, trailing=self._knobs().trailing_empty_page
+            ),
             # This endpoint alone declares `duration` as integer milliseconds.
             "duration": int((time.perf_counter() - started) * 1000),
         }
@@ -184,7 +186,9 @@ class StreamApi:
         start, end = page_bounds(len(rows), limit, body.get("next"), body.get("prev"), listing)
         answer = {
             "call_stats": [stats_item(self.data, s, v2=v2) for s in rows[start:end]],
-            **page_links(len(rows), start, end, listing),
+            **page_links(
+                len(rows), start, end, listing, trailing=self._knobs().trailing_empty_page
+            ),
         }
         return answer, 201
 

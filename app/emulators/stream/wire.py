@@ -113,10 +113,12 @@ def page_bounds(
     return 0, min(size, limit)
 
 
-def page_links(size: int, start: int, end: int, listing: str) -> dict[str, str]:
-    """`next`/`prev`, omitted at the ends."""
+def page_links(
+    size: int, start: int, end: int, listing: str, *, trailing: bool = False
+) -> dict[str, str]:
+    """`next`/`prev`, omitted at the ends (`trailing`: `next` on a last non-empty page too)."""
     links = {}
-    if end < size:
+    if end < size or (trailing and start < end == size):
         links["next"] = encode_cursor(end, listing)
     if start > 0:
         links["prev"] = encode_cursor(start, listing)

@@ -1,0 +1,242 @@
+"""The bench's phases, run against live processes; each prints its own table."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench.load import LoadResult, drive
+from bench.plain import Plain, dashboard
+from bench.procs import BIN, Server
+from bench.scenarios import ATTENDANCE, SCENARIOS, Scenario
+
+EMULATORS = ("meet", "discovery", "realtimekit", "stream")
+PAGE_RUNS: dict[str, dict[str, Any]] = {
+    "normal pages": {},
+    "short pages": {"short_pages": True},
+    "trailing empty pages": {"trailing_empty_page": True},
+}
+
+
+@dataclass
+class Scale:
+    load_seconds: float
+    cpu_repeat: int
+    dashboard_repeat: int
+    rss_first: int
+    rss_total: int
+
+    @classmethod
+    def full(cls) -> Scale:
+        return cls(
+            load_seconds=15, cpu_repeat=20, dashboard_repeat=5, rss_first=1000, rss_total=10000
+        )
+
+    @classmethod
+    def quick(cls) -> Scale:
+        return cls(load_seconds=4, cpu_repeat=5, dashboard_repeat=2, rss_first=200, rss_total=2000)
+
+
+class Bench:
+    def __init__(
+        self, emu: Server, gw: Server, px: Server, scale: Scale, *, connections: int, latency: float
+    ) -> None:
+        self.emu, self.gw, self.px = emu, gw, px
+        self.scale, self.connections, self.latency = scale, connections, latency
+        self.http = httpx.AsyncClient(timeout=120)
+        self.plain = Plain(emu.url)
+        self.town_hall: dict[str, str] = {}
+
+    # --- helpers -------------------------------------------------------------------
+
+    async def knobs(self, **values: Any) -> None:
+        for name in EMULATORS:
+            response = await self.http.put(f"{self.emu.url}/_emulator/knobs/{name}", json=values)
+            response.raise_for_status()
+
+    async def clear_log(self) -> None:
+        (await self.http.delete(f"{self.emu.url}/_emulator/log")).raise_for_status()
+
+    async def log_count(self, emulators: tuple[str, ...] = EMULATORS) -> int:
+        entries = (await self.http.get(f"{self.emu.url}/_emulator/log")).json()
+        return sum(1 for e in entries if e["emulator"] in emulators)
+
+    def payload(self, scenario: Scenario) -> dict[str, Any]:
+        variables = self.town_hall if scenario.needs_town_hall else scenario.variables
+        return {"query": scenario.query, "variables": variables}
+
+    async def query(self, scenario: Scenario) -> dict[str, Any]:
+        response = await self.http.post(f"{self.gw.url}/graphql", json=self.payload(scenario))
+        body: dict[str, Any] = response.json()
+        if body.get("errors"):
+            raise SystemExit(f"{scenario.name}: {body['errors'][:2]}")
+        return body
+
+    # --- phases --------------------------------------------------------------------
+
+    async def run_all(self, profile: Path | None) -> None:
+        t, c, s = await self.plain.town_hall()
+        self.town_hall = {"t": t, "c": c, "s": s}
+        await self.knobs()
+        await self.load_phase(profile)
+        await self.calls_phase()
+        await self.cpu_phase()
+        await self.dashboard_phase()
+        await self.rss_phase()
+        await self.plain.close()
+        await self.http.aclose()
+
+    async def _load(self, server: Server, seconds: float) -> tuple[LoadResult, float, float]:
+        body = orjson.dumps({"query": ATTENDANCE, "variables": self.town_hall})
+        await drive(f"{server.url}/graphql", body, connections=self.connections, seconds=1)
+        await self.clear_log()
+        cpu = server.cpu_seconds()
+        result = await drive(
+            f"{server.url}/graphql",
+            body,
+            connections=self.connections,
+            seconds=seconds,
+            check=b'"userId"',
+        )
+        cpu = server.cpu_seconds() - cpu
+        calls = await self.log_count(("stream",))
+        return result, cpu, calls
+
+    async def load_phase(self, profile: Path | None) -> None:
+        seconds = self.scale.load_seconds
+        print(
+            f"\n## 100-item attendance page: {self.connections} connections, {seconds:.0f} s each"
+        )
+        print(
+            f"{'server':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}{'calls/req':>11}{'errors':>8}"
+        )
+        rows = {}
+        for server in (self.gw, self.px):
+            result, cpu, calls = await self._load(server, seconds)
+            rows[server.name] = result
+            print(
+                f"{server.name:<14}{result.rps:>9.0f}{result.percentile(50):>9.1f}"
+                f"{result.percentile(99):>9.1f}{cpu * 1000 / max(1, result.requests):>12.2f}"
+                f"{calls / max(1, result.requests):>11.2f}{result.errors:>8}"
+            )
+        ratio = rows["gateway"].rps / max(1e-9, rows["proxy"].rps)
+        print(f"gateway req/s = {ratio:.2f}x the proxy's")
+        if profile is not None:
+            await self.profile(profile, seconds)
+
+    async def profile(self, path: Path, seconds: float) -> None:
+        """py-spy on the gateway process while it serves the attendance page and the dashboard."""
+        record = subprocess.Popen(  # noqa: S603, ASYNC220 - fixed arguments; runs alongside
+            [
+                str(BIN / "py-spy"),
+                "record",
+                "--pid",
+                str(self.gw.process.pid),
+                "--output",
+                str(path),
+                "--duration",
+                str(int(seconds) + 2),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        await asyncio.sleep(0.5)
+        await self._load(self.gw, seconds / 2)
+        dash = SCENARIOS[1]
+        until = time.monotonic() + seconds / 2
+        while time.monotonic() < until:
+            await self.query(dash)
+        await asyncio.to_thread(record.wait, 60)
+        print(f"profile written to {path}", file=sys.stderr)
+
+    async def calls_phase(self) -> None:
+        print("\n## upstream calls vs the minimum")
+        print(f"{'scenario':<42}{'pages':<22}{'calls':>7}{'min':>6}{'ratio':>7}")
+        for run, knobs in PAGE_RUNS.items():
+            await self.knobs(**knobs)
+            for scenario in SCENARIOS:
+                await self.clear_log()
+                body = await self.query(scenario)
+                calls = await self.log_count(scenario.emulators)
+                minimum = await scenario.minimum(self.plain, self.payload(scenario), body)
+                print(f"{scenario.name:<42}{run:<22}{calls:>7}{minimum:>6}{calls / minimum:>7.2f}")
+        await self.knobs()
+
+    async def cpu_phase(self) -> None:
+        print(
+            f"\n## gateway CPU per operation (no emulated latency, mean of {self.scale.cpu_repeat})"
+        )
+        print(f"{'scenario':<42}{'CPU ms/op':>10}{'wall ms':>9}")
+        for scenario in SCENARIOS:
+            await self.query(scenario)
+            cpu, started = self.gw.cpu_seconds(), time.perf_counter()
+            for _ in range(self.scale.cpu_repeat):
+                await self.query(scenario)
+            wall = (time.perf_counter() - started) / self.scale.cpu_repeat
+            cpu = (self.gw.cpu_seconds() - cpu) / self.scale.cpu_repeat
+            print(f"{scenario.name:<42}{cpu * 1000:>10.1f}{wall * 1000:>9.1f}")
+
+    async def dashboard_phase(self) -> None:
+        await self.knobs(latency_ms=self.latency)
+        dash = SCENARIOS[1]
+        gateway_walls, plain_walls, cpus = [], [], []
+        for _ in range(self.scale.dashboard_repeat):
+            cpu, started = self.gw.cpu_seconds(), time.perf_counter()
+            await self.query(dash)
+            gateway_walls.append(time.perf_counter() - started)
+            cpus.append(self.gw.cpu_seconds() - cpu)
+            await self.clear_log()
+            started = time.perf_counter()
+            calls = await dashboard(self.plain)
+            plain_walls.append(time.perf_counter() - started)
+        await self.knobs()
+        g, p = statistics.median(gateway_walls), statistics.median(plain_walls)
+        print(
+            f"\n## Meet dashboard at {self.latency:.0f} ms per upstream call (median of {len(cpus)})"
+        )
+        print(
+            f"gateway wall {g * 1000:.0f} ms, CPU {statistics.median(cpus) * 1000:.0f} ms/op; "
+            f"plain client ({calls} calls) wall {p * 1000:.0f} ms; ratio {g / p:.2f}"
+        )
+
+    async def rss_phase(self) -> None:
+        mix = [s for s in SCENARIOS if s.name != SCENARIOS[1].name]
+        payloads = [orjson.dumps(self.payload(s)) for s in mix]
+        done = 0
+        marks: dict[int, float] = {}
+        goal = self.scale.rss_total
+
+        async def worker() -> None:
+            nonlocal done
+            async with httpx.AsyncClient(base_url=self.gw.url, timeout=120) as client:
+                while done < goal:
+                    payload = payloads[done % len(payloads)]
+                    done += 1
+                    response = await client.post(
+                        "/graphql", content=payload, headers={"content-type": "application/json"}
+                    )
+                    response.raise_for_status()
+                    if done in (self.scale.rss_first, goal):
+                        marks[done] = self.gw.rss_mib()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(self.connections)))
+        first, last = marks.get(self.scale.rss_first, 0.0), self.gw.rss_mib()
+        print(
+            f"\n## gateway RSS over {goal} mixed operations ({len(mix)} scenarios, "
+            f"{time.perf_counter() - started:.0f} s)"
+        )
+        print(
+            f"after {self.scale.rss_first}: {first:.1f} MiB; after {goal}: {last:.1f} MiB; "
+            f"growth {(last / first - 1) * 100 if first else float('nan'):+.1f} %"
+        )
