@@ -43,10 +43,11 @@ class RequireOperationName(SchemaExtension):
             operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             if len(operations) > 1:
                 context.pre_execution_errors = [
+                    *(context.pre_execution_errors or []),
                     GraphQLError(
                         "Must provide operationName when the document has several operations",
                         extensions={"code": ErrorCode.BAD_USER_INPUT.value},
-                    )
+                    ),
                 ]
         yield
 
