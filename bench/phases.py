@@ -168,7 +168,9 @@ class Bench:
                 await self.clear_log()
                 body = await self.query(scenario)
                 calls = await self.log_count(scenario.emulators)
-                minimum = await scenario.minimum(self.plain, self.payload(scenario), body)
+                minimum = await scenario.minimum(
+                    self.plain, self.payload(scenario)["variables"], body
+                )
                 print(f"{scenario.name:<42}{run:<22}{calls:>7}{minimum:>6}{calls / minimum:>7.2f}")
         await self.knobs()
 

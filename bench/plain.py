@@ -1,9 +1,11 @@
 """A plain client of the emulators: the fewest upstream calls a hand-written client needs.
 
-It reads each listing the way a careful client would: asking for the rest of
-the window each time (`first + 1` items, the one past the window telling whether
-there is a next page), following page tokens through short and empty pages, and
-stopping early where the upstream reports a total. Counting its calls gives each
+It reads each listing the way a careful client would: asking for the whole
+window on every page (`first + 1` items, the one past the window telling whether
+there is a next page; asking again for the whole window after a short page is
+what gets the most from an upstream that serves less than asked), following
+page tokens through short and empty pages, and stopping as soon as the upstream
+reports a total that answers whether there is a next page. Counting its calls gives each
 scenario's minimum; timing its dashboard walk gives the wall-time floor.
 """
 
@@ -52,7 +54,7 @@ async def walk(read: PageFn, first: int, max_size: int, *, state: Walk | None = 
     want, token = first + 1, None
     total: int | None = None
     while True:
-        size = max(1, min(max_size, want - len(got.items)))
+        size = max(1, min(max_size, want))
         items, token, page_total = await read(token, size)
         got.calls += 1
         got.items.extend(items)

@@ -45,6 +45,8 @@ class TokenPager(Generic[T]):
     its position points at the next page's token instead, so resuming costs no
     re-read. Google documents that the service "might return fewer" items than
     asked and that a token may lead to an empty page; both are walked through.
+    Where the first page reports the listing's exact total (Meet's `totalSize`),
+    a window read from the start needs no peek: `hasNextPage` follows from it.
     """
 
     def __init__(
@@ -68,7 +70,9 @@ class TokenPager(Generic[T]):
         seen_tokens: set[str | None] = set()
         for _ in range(_MAX_PAGES_PER_REQUEST):
             seen_tokens.add(token)
-            page = await self._fetch(token, max(1, min(self._max, skip + want - len(collected))))
+            # The whole window every time: a short page is then followed by as large a
+            # one as the upstream gives, not by ever smaller asks for the remainder.
+            page = await self._fetch(token, max(1, min(self._max, skip + want)))
             if page.total is not None:
                 total = page.total
             last_index = len(page.items) - 1
@@ -80,6 +84,10 @@ class TokenPager(Generic[T]):
                 collected.append((position, page.items[index]))
                 if len(collected) == want:
                     break
+            if after is None and total is not None and len(collected) >= min(first, total):
+                # From the start, the reported total answers hasNextPage: no peek call.
+                has_next = len(collected) > first or total > len(collected[:first])
+                return PageWindow(collected[:first], has_next, False, total)
             if len(collected) >= want or not page.next_token:
                 return self._window(collected, first, after, total)
             if page.next_token in seen_tokens:

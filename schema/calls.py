@@ -179,6 +179,22 @@ class CallSession(Session):
         return await _session_by_key(info, key)
 
 
+_AWAY_FROM_THE_START = ("after", "before", "last", "filter")
+
+
+def _reads_from_the_start(selected: list[Any]) -> bool:
+    """No `participantSessions` below asks for anything but the listing's start, unfiltered:
+    then the session's first page (which carries its times) is the page they read too."""
+    for selection in selected:
+        if getattr(selection, "name", None) == "participantSessions" and any(
+            selection.arguments.get(name) is not None for name in _AWAY_FROM_THE_START
+        ):
+            return False
+        if not _reads_from_the_start(list(getattr(selection, "selections", []))):
+            return False
+    return True
+
+
 async def _session_by_key(info: Info, key: SessionKey) -> CallSession | None:
     wire = await info.context.loaders.stream.call_session_by_key.load(key)
     return None if wire is None else CallSession.from_wire(wire)
@@ -200,7 +216,12 @@ class CallsQuery:
     async def call_session(
         self, info: Info, call_type: str, call_id: str, session_id: str
     ) -> CallSession | None:
-        session = await _session_by_key(info, session_key(call_type, call_id, session_id))
+        key = session_key(call_type, call_id, session_id)
+        if _reads_from_the_start(info.selected_fields):
+            wire = await info.context.loaders.stream.session(key)
+            session = None if wire is None else CallSession.from_wire(wire)
+        else:
+            session = await _session_by_key(info, key)
         return found(session, "Stream Video has no such call session", ProviderValue.STREAM_VIDEO)
 
     @strawberry.field(description="Stream Video call sessions, newest start first.")

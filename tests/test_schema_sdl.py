@@ -23,5 +23,5 @@ def test_export_schema_prints_the_federated_sdl() -> None:
         timeout=60,
     )
     assert result.stdout == SDL_PATH.read_text()
-    assert "@link(url: \"https://specs.apollo.dev/federation/v2" in result.stdout
-    assert "type ConferenceRecord implements Session & Node @key(fields: \"id\")" in result.stdout
+    assert '@link(url: "https://specs.apollo.dev/federation/v2' in result.stdout
+    assert 'type ConferenceRecord implements Session & Node @key(fields: "id")' in result.stdout

@@ -132,7 +132,10 @@ async def test_a_failing_provider_yields_the_others_plus_an_error_naming_it(
     assert error["path"] == ["sessions"]
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert error["extensions"]["provider"] == "STREAM_VIDEO"
-    assert error["message"] == "Stream Video is unavailable (HTTP 500): its sessions are missing from this page"
+    assert (
+        error["message"]
+        == "Stream Video is unavailable (HTTP 500): its sessions are missing from this page"
+    )
 
 
 async def test_a_cursor_from_another_filter_is_refused(graphql: GraphQL, hub: EmulatorHub) -> None:

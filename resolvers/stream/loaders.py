@@ -19,7 +19,7 @@ import orjson
 
 from resolvers.cursors import scope_of
 from resolvers.dataloader import Loader, fetch_each, gather_each
-from resolvers.errors import Provider, not_found
+from resolvers.errors import ErrorCode, GatewayError, Provider, not_found
 from resolvers.http import UpstreamHttp
 from resolvers.paging import ConnectionArgs, ConnectionSlice, Paging
 from resolvers.stream.client import StreamClient, canonical_json
@@ -89,6 +89,7 @@ class StreamLoaders:
         # The first participant-sessions page asked for each call session: the shared
         # future the session's totals read instead of making a call of their own.
         self._first_pages: dict[SessionKey, asyncio.Future[ParticipantSessionsPage]] = {}
+        self._tasks: dict[ParticipantPageRequest, asyncio.Future[ParticipantSessionsPage]] = {}
 
     # --- connections -------------------------------------------------------------
 
@@ -116,7 +117,13 @@ class StreamLoaders:
         text = canonical_json(conditions) if conditions else ""
 
         async def fetch(request: PageRequest) -> CursorPage[ParticipantRecord]:
-            page = await self._page_task(ParticipantPageRequest(key, request, text))
+            page_key = ParticipantPageRequest(key, request, text)
+            widest = ParticipantPageRequest(key, PageRequest(None, False, MAX_LIMIT), text)
+            if request.cursor is None and not request.backward and widest in self._tasks:
+                # The listing's start, already read wider (by `callSession`): same items
+                # in the same places, so positions on it stay valid for any limit.
+                page_key = widest
+            page = await self._page_task(page_key)
             records = self._records(key, page)
             total: int | None = None
             if not text:
@@ -141,6 +148,25 @@ class StreamLoaders:
 
         return CursorPager(fetch, keep=call_stats_predicate(flt))
 
+    async def session(self, key: SessionKey) -> CallStatsSession | None:
+        """One call session, read from its first participant-sessions page at the maximum
+        limit: that page carries the session's times and totals, and is the very page a
+        `participantSessions(first: 100)` below it asks for, so the whole `callSession`
+        query costs one call. A response without the session's times, or a failed page
+        (whose error then shows on the fields that read it), costs a `call_stats` lookup."""
+        first_page = ParticipantPageRequest(key, PageRequest(None, False, MAX_LIMIT), "")
+        try:
+            page = await self._page_task(first_page)
+        except GatewayError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                return None
+            return await self.call_session_by_key.load(key)
+        found = page.call_session()
+        if found is not None and found.key == key:
+            self.call_session_by_key.prime(key, found)
+            return found
+        return await self.call_session_by_key.load(key)
+
     async def totals(self, key: SessionKey) -> Totals:
         """Whole-session totals, sharing a page the operation already asked for."""
         return await self.totals_by_session.load(key)
@@ -158,7 +184,9 @@ class StreamLoaders:
         return Totals(page.total_participant_sessions, page.total_participant_duration)
 
     def _page_task(self, key: ParticipantPageRequest) -> asyncio.Future[ParticipantSessionsPage]:
-        task = asyncio.ensure_future(self._load_page(key))
+        task = self._tasks.get(key)
+        if task is None:
+            task = self._tasks[key] = asyncio.ensure_future(self._load_page(key))
         self._first_pages.setdefault(key.session, task)
         return task
 

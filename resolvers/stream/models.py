@@ -50,6 +50,8 @@ class CallParticipantResponse(_Wire):
 class CallSessionResponse(_Wire):
     id: str | None = None
     participants: list[CallParticipantResponse] = Field(default_factory=list)
+    started_at: Instant | None = None
+    ended_at: Instant | None = None
 
 
 class ParticipantSessionsPage(_Wire):
@@ -64,6 +66,19 @@ class ParticipantSessionsPage(_Wire):
     session: CallSessionResponse | None = None
     # Declared int64 milliseconds here (a string elsewhere); read, never exposed.
     duration: int | float | str | None = None
+
+    def call_session(self) -> CallStatsSession | None:
+        """The call session this page belongs to, when the response carries its times."""
+        session = self.session
+        if session is None or session.started_at is None or not self.call_session_id:
+            return None
+        return CallStatsSession(
+            call_type=self.call_type,
+            call_id=self.call_id,
+            call_session_id=self.call_session_id,
+            session_started_at=session.started_at,
+            session_ended_at=session.ended_at,
+        )
 
     def names(self) -> dict[str, str]:
         """User names this response carries (for the participants connected now)."""

@@ -13,7 +13,9 @@ Resuming re-reads that page with the same cursor (with a larger `limit` when tha
 covers more of the window, which keeps the anchor) and carries on via the
 page's own `next`/`prev`. An item that closes its page also remembers the page's
 `next` ("nx"), one that opens it remembers `prev` ("pv"): resuming from those
-costs no re-read. Exactness comes from a one-item peek past the window.
+costs no re-read. Exactness comes from a one-item peek past the window, or,
+reading from the start of an unfiltered listing, from the whole-listing total
+the page reports (Stream's `total_participant_sessions`): no peek call then.
 The one assumption beyond the letter of the reference: a cursor may be re-sent
 with another `limit` and keeps its anchor (what "cursor plus page size" means).
 A local `keep` filter (for what Stream cannot filter) reads on until the window
@@ -107,6 +109,10 @@ class CursorPager(Generic[T]):
                 if len(got) == want:
                     break
             seen.add((request.cursor, request.backward))
+            if total is not None and self._counted(after, total, got, first):
+                # From the start, the whole-listing total answers hasNextPage: no peek.
+                has_next = len(got) > first or total > len(got[:first])
+                return PageWindow(got[:first], has_next, False, total)
             if len(got) >= want or page.next is None or (page.next, False) in seen:
                 return PageWindow(got[:first], len(got) > first, after is not None, total)
             request, start = PageRequest(page.next, False, _limit(want)), None
@@ -157,6 +163,13 @@ class CursorPager(Generic[T]):
                 return PageWindow(items[-last:] if last else [], False, len(items) > last, total)
             request = PageRequest(page.next, False, MAX_LIMIT)
         raise _too_long()
+
+    def _counted(self, after: Any | None, total: int, got: list[tuple[Any, T]], first: int) -> bool:
+        """Read from the start, unfiltered, with a total: enough once `first` items (or all
+        `total` of them) are in hand."""
+        if after is not None or self._keep is not None:
+            return False
+        return len(got) >= min(first, total)
 
     async def _page(self, request: PageRequest) -> CursorPage[T]:
         return await self._fetch(request)

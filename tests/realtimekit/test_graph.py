@@ -140,7 +140,9 @@ async def test_25_sessions_with_participants_cost_1_plus_25_overlapping_calls(
     assert calls[0].path.endswith("/sessions")
     nested = calls[1:]
     assert all(c.path.endswith("/participants") for c in nested)
-    assert {c.param("per_page") for c in nested} == {"20"}  # the reported total makes a peek unnecessary
+    assert {c.param("per_page") for c in nested} == {
+        "20"
+    }  # the reported total makes a peek unnecessary
     # All 25 were in flight together: each started before any of them finished.
     assert max(c.started for c in nested) < min(c.finished for c in nested)
 
