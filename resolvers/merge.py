@@ -1,10 +1,16 @@
 """K-way merge of several providers' newest-first listings into one timeline.
 
-Each provider's `PagedSource` is already ordered by start time, newest first.
-For a page of `first` items the merge asks every provider for at most `first`
-items after its own position (one upstream page each, concurrently), then
-repeatedly takes the newest head among them. A provider's items are never
-reordered relative to each other, so its position only moves forward.
+Each provider's `WalkedSource` is already ordered by start time, newest first.
+The merge reads every provider's first upstream page concurrently (asking each
+for `first + 1` items, the most it could contribute), then repeatedly takes the
+newest head among them. A provider's next page is read only when the merge has
+taken every item read from it and still needs a head from it, so a page costs
+about the upstream calls its items need and no more. A provider's items are
+never reordered relative to each other, so its position only moves forward.
+
+`hasNextPage` is exact: true at once when an item read is left over; otherwise
+the providers that may have more are read on, one at a time, until one shows an
+item or all of them end (a trailing empty page reads as an end).
 
 The composite position remembers, per provider, the position of the last item
 taken from it (or that it has nothing more), so the next page resumes every
@@ -14,12 +20,13 @@ provider exactly where the last page left it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from resolvers.errors import GatewayError, bad_input
-from resolvers.paging import PagedSource, PageWindow
+from resolvers.paging import Batch, WalkedSource
 from resolvers.timestamps import Instant
 
 __all__ = ["MergeStream", "MergedWindow", "merge_forward"]
@@ -33,7 +40,7 @@ class MergeStream(Generic[T]):
     """One provider's listing and how to read an item's start time and tie-break key."""
 
     name: str
-    source: PagedSource[T]
+    source: WalkedSource[T]
     start_of: Callable[[T], Instant | None]
     key_of: Callable[[T], str]
 
@@ -53,45 +60,80 @@ def _sort_key(stream: MergeStream[Any], item: Any) -> tuple[int, str, str]:
     return (-(start.ns if start else -(2**62)), stream.name, stream.key_of(item))
 
 
+@dataclass
+class _Reader:
+    """One provider's page walk and the items read from it but not yet taken."""
+
+    stream: MergeStream[Any]
+    pages: AsyncGenerator[Batch[Any], None]
+    heads: deque[tuple[Any, Any]] = field(default_factory=deque)
+    more: bool = True
+    failed: bool = False
+
+    async def read(self) -> GatewayError | None:
+        """The next page into `heads`; a failure ends this provider for this merge."""
+        try:
+            batch = await anext(self.pages)
+        except StopAsyncIteration:
+            self.more = False
+            return None
+        except GatewayError as exc:
+            self.more, self.failed = False, True
+            return exc
+        self.heads.extend(batch.items)
+        self.more = batch.more
+        return None
+
+
 async def merge_forward(
     streams: list[MergeStream[Any]], after: dict[str, Any] | None, first: int
 ) -> MergedWindow:
     """Up to `first` items after the composite position `after`."""
     state = _validated(after, streams)
-    active = [s for s in streams if state.get(s.name) != _DONE]
-
-    async def read(stream: MergeStream[Any]) -> PageWindow[Any] | GatewayError:
-        position = state.get(stream.name)
-        try:
-            return await stream.source.forward(position, max(first, 1))
-        except GatewayError as exc:
-            return exc
-
-    windows = await asyncio.gather(*(read(s) for s in active))
+    readers = [
+        _Reader(s, s.source.pages(state.get(s.name), first + 1))
+        for s in streams
+        if state.get(s.name) != _DONE
+    ]
     result = MergedWindow()
-    heads: dict[str, list[tuple[Any, Any]]] = {}
-    more: dict[str, bool] = {}
-    for stream, window in zip(active, windows, strict=True):
-        if isinstance(window, GatewayError):
-            result.failures.append((stream.name, window))
-            continue
-        heads[stream.name] = list(window.items)
-        more[stream.name] = window.has_next
-    by_name = {s.name: s for s in streams}
-    current = dict(state)
-    while len(result.items) < first:
-        candidates = [name for name, items in heads.items() if items]
-        if not candidates:
-            break
-        name = min(candidates, key=lambda n: _sort_key(by_name[n], heads[n][0][1]))
-        position, item = heads[name].pop(0)
-        exhausted = not heads[name] and not more[name]
-        current[name] = _DONE if exhausted else position
-        result.items.append((dict(current), name, item))
+    try:
+        await _refill(readers, result)
+        current = dict(state)
+        while len(result.items) < first:
+            await _refill([r for r in readers if not r.heads and r.more], result)
+            candidates = [r for r in readers if r.heads]
+            if not candidates:
+                break
+            reader = min(candidates, key=lambda r: _sort_key(r.stream, r.heads[0][1]))
+            position, item = reader.heads.popleft()
+            exhausted = not reader.heads and not reader.more and not reader.failed
+            current[reader.stream.name] = _DONE if exhausted else position
+            result.items.append((dict(current), reader.stream.name, item))
+        result.has_next = await _any_left(readers, result)
+    finally:
+        for reader in readers:
+            await reader.pages.aclose()
+    return result
+
+
+async def _refill(readers: list[_Reader], result: MergedWindow) -> None:
+    errors = await asyncio.gather(*(r.read() for r in readers))
+    for reader, error in zip(readers, errors, strict=True):
+        if error is not None:
+            result.failures.append((reader.stream.name, error))
+
+
+async def _any_left(readers: list[_Reader], result: MergedWindow) -> bool:
     # A failed provider keeps its old position (later pages retry it) but never makes
     # hasNextPage true on its own: that could promise a page that turns out empty.
-    result.has_next = any(heads[name] or more[name] for name in heads)
-    return result
+    if any(r.heads and not r.failed for r in readers):
+        return True
+    for reader in readers:
+        while reader.more and not reader.heads:
+            await _refill([reader], result)
+        if reader.heads and not reader.failed:
+            return True
+    return False
 
 
 def _validated(after: dict[str, Any] | None, streams: list[MergeStream[Any]]) -> dict[str, Any]:

@@ -8,12 +8,12 @@ their own adapter in `resolvers.stream`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from resolvers.errors import ErrorCode, GatewayError, Provider, bad_input
-from resolvers.paging import PageWindow
+from resolvers.paging import Batch, PageWindow
 
 __all__ = ["OffsetPage", "OffsetPager", "TokenPage", "TokenPager"]
 
@@ -75,13 +75,8 @@ class TokenPager(Generic[T]):
             page = await self._fetch(token, max(1, min(self._max, skip + want)))
             if page.total is not None:
                 total = page.total
-            last_index = len(page.items) - 1
             for index in range(skip, len(page.items)):
-                closes_page = index == last_index and page.next_token
-                position = (
-                    {"t": page.next_token, "i": -1} if closes_page else {"t": token, "i": index}
-                )
-                collected.append((position, page.items[index]))
+                collected.append((_position(token, page, index), page.items[index]))
                 if len(collected) == want:
                     break
             if after is None and total is not None and len(collected) >= min(first, total):
@@ -93,7 +88,32 @@ class TokenPager(Generic[T]):
             if page.next_token in seen_tokens:
                 break
             token, skip = page.next_token, 0
-        raise GatewayError(
+        raise self._no_progress()
+
+    async def pages(self, after: Any | None, window: int) -> AsyncGenerator[Batch[T], None]:
+        """One batch per upstream page, each asked for `window` items (see `WalkedSource`)."""
+        token, skip = _token_position(after)
+        seen_tokens: set[str | None] = set()
+        served = 0
+        for _ in range(_MAX_PAGES_PER_REQUEST):
+            seen_tokens.add(token)
+            page = await self._fetch(token, max(1, min(self._max, skip + window)))
+            items = [
+                (_position(token, page, i), page.items[i]) for i in range(skip, len(page.items))
+            ]
+            served += len(items)
+            counted = after is None and page.total is not None and served >= page.total
+            more = bool(page.next_token) and not counted
+            yield Batch(items, more)
+            if not more:
+                return
+            if page.next_token in seen_tokens:
+                break
+            token, skip = page.next_token, 0
+        raise self._no_progress()
+
+    def _no_progress(self) -> GatewayError:
+        return GatewayError(
             ErrorCode.UPSTREAM_UNAVAILABLE,
             f"The upstream kept returning empty pages while listing {self._what}",
             provider=self._provider,
@@ -116,6 +136,14 @@ class TokenPager(Generic[T]):
             has_previous=after is not None,
             total=total,
         )
+
+
+def _position(token: str | None, page: TokenPage[Any], index: int) -> dict[str, Any]:
+    """Where an item is: its page's token and index, or, for the item that closes its
+    page, the next page's token (resuming there costs no re-read)."""
+    if index == len(page.items) - 1 and page.next_token:
+        return {"t": page.next_token, "i": -1}
+    return {"t": token, "i": index}
 
 
 def _token_position(position: Any | None) -> tuple[str | None, int]:
@@ -184,6 +212,28 @@ class OffsetPager(Generic[T]):
             has_previous=start > 0,
             total=got.total,
         )
+
+    async def pages(self, after: Any | None, window: int) -> AsyncGenerator[Batch[T], None]:
+        """One batch per upstream page (see `WalkedSource`), at a page size that puts
+        the first `window` items after `after` in one page."""
+        start = 0 if after is None else _offset(after, "after") + 1
+        size = self._page_size_for(start, window)
+        page_no = start // size + 1
+        for _ in range(_MAX_PAGES_PER_REQUEST * 16):
+            page = await self._fetch(page_no, size)
+            page_start = (page_no - 1) * size
+            items = [
+                ({"o": page_start + i}, item)
+                for i, item in enumerate(page.items)
+                if page_start + i >= start
+            ]
+            end = page_start + len(page.items)
+            at_total = page.total is not None and end >= page.total
+            more = len(page.items) == size and not at_total
+            yield Batch(items, more)
+            if not more:
+                return
+            page_no += 1
 
     async def backward(self, before: Any | None, last: int) -> PageWindow[T]:
         total: int | None = None

@@ -11,6 +11,7 @@ Exactness comes from peeking one item past the requested window, so
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -18,11 +19,13 @@ from resolvers.cursors import CursorCodec
 from resolvers.errors import bad_input
 
 __all__ = [
+    "Batch",
     "ConnectionArgs",
     "ConnectionSlice",
     "PageWindow",
     "PagedSource",
     "Paging",
+    "WalkedSource",
     "check_count",
     "paginate",
 ]
@@ -47,6 +50,22 @@ class PagedSource(Protocol[T]):
     async def forward(self, after: Position | None, first: int) -> PageWindow[T]: ...
 
     async def backward(self, before: Position | None, last: int) -> PageWindow[T]: ...
+
+
+@dataclass(frozen=True)
+class Batch(Generic[T]):
+    """The items one upstream page added, and whether another page may hold more."""
+
+    items: list[tuple[Position, T]]
+    more: bool
+
+
+class WalkedSource(PagedSource[T], Protocol[T]):
+    """A listing that can also be read one upstream page at a time, for a consumer (the
+    timeline merge) that knows only page by page how much of it it needs. `window` is
+    the most items the consumer could take, the size to ask each page for."""
+
+    def pages(self, after: Position | None, window: int) -> AsyncGenerator[Batch[T], None]: ...
 
 
 @dataclass(frozen=True)

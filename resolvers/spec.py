@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from resolvers.cache import CachePolicy
     from resolvers.events.receiver import WebhookFactory
     from resolvers.http import ErrorParser, UpstreamHttp
-    from resolvers.paging import PagedSource, Paging
+    from resolvers.paging import Paging, WalkedSource
     from resolvers.readiness import ReadinessProbe
     from resolvers.throttle import Quota
     from resolvers.timeline import TimelineFilter
@@ -58,7 +58,7 @@ class TimelineSlot:
     start time and a stable tie-break key.
     """
 
-    source: Callable[[Any, TimelineFilter], PagedSource[Any]]
+    source: Callable[[Any, TimelineFilter], WalkedSource[Any]]
     start_of: Callable[[Any], Instant | None]
     key_of: Callable[[Any], str]
 

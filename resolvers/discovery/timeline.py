@@ -9,12 +9,13 @@ every conversation is live and `live: false` yields nothing (no upstream call).
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from resolvers.discovery import models
 from resolvers.discovery.filters import SessionFilter, session_filter
 from resolvers.discovery.loaders import DiscoveryLoaders
-from resolvers.paging import PagedSource, PageWindow
+from resolvers.paging import Batch, PageWindow, WalkedSource
 from resolvers.spec import TimelineSlot
 from resolvers.timeline import TimelineFilter
 
@@ -29,13 +30,18 @@ class _Nothing:
     async def forward(self, after: Any | None, first: int) -> PageWindow[models.Session]:
         return PageWindow(items=[], has_next=False, has_previous=after is not None)
 
+    async def pages(
+        self, after: Any | None, window: int
+    ) -> AsyncGenerator[Batch[models.Session], None]:
+        yield Batch(items=[], more=False)
+
     async def backward(self, before: Any | None, last: int) -> PageWindow[models.Session]:
         return PageWindow(items=[], has_next=before is not None, has_previous=False)
 
 
 def timeline(
     loaders: DiscoveryLoaders, flt: TimelineFilter, parent: str
-) -> PagedSource[models.Session]:
+) -> WalkedSource[models.Session]:
     """Sessions under `parent` newest-start first, narrowed by the shared filter upstream."""
     if flt.live is False:
         return _Nothing()

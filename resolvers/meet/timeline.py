@@ -5,14 +5,14 @@ from __future__ import annotations
 from resolvers.meet import models
 from resolvers.meet.filters import ConferenceRecordFilterInput, conference_record_filter
 from resolvers.meet.loaders import MeetLoaders
-from resolvers.paging import PagedSource
+from resolvers.paging import WalkedSource
 from resolvers.spec import TimelineSlot
 from resolvers.timeline import TimelineFilter
 
 __all__ = ["TIMELINE", "timeline"]
 
 
-def timeline(loaders: MeetLoaders, flt: TimelineFilter) -> PagedSource[models.ConferenceRecord]:
+def timeline(loaders: MeetLoaders, flt: TimelineFilter) -> WalkedSource[models.ConferenceRecord]:
     """conferenceRecords.list already orders by start time, descending, as Meet documents."""
     filter_ = conference_record_filter(
         ConferenceRecordFilterInput(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.paging import PagedSource
+from resolvers.paging import WalkedSource
 from resolvers.realtimekit import models
 from resolvers.realtimekit.loaders import RealtimeKitLoaders
 from resolvers.realtimekit.queries import SessionQuery, SessionStatus
@@ -28,7 +28,7 @@ def timeline_query(flt: TimelineFilter) -> SessionQuery:
     )
 
 
-def timeline(loaders: RealtimeKitLoaders, flt: TimelineFilter) -> PagedSource[models.Session]:
+def timeline(loaders: RealtimeKitLoaders, flt: TimelineFilter) -> WalkedSource[models.Session]:
     """RealtimeKit sessions matching `flt`, newest start first, pageable both ways."""
     return loaders.sessions_pager(timeline_query(flt))
 

@@ -33,12 +33,12 @@ client holds a cursor from the end, `last`/`before` steps back in constant calls
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from resolvers.errors import ErrorCode, GatewayError, Provider, bad_input
-from resolvers.paging import PageWindow
+from resolvers.paging import Batch, PageWindow
 
 __all__ = ["CursorPage", "CursorPager", "PageRequest"]
 
@@ -162,6 +162,36 @@ class CursorPager(Generic[T]):
                 items = list(tail)
                 return PageWindow(items[-last:] if last else [], False, len(items) > last, total)
             request = PageRequest(page.next, False, MAX_LIMIT)
+        raise _too_long()
+
+    async def pages(self, after: Any | None, window: int) -> AsyncGenerator[Batch[T], None]:
+        """One batch per upstream page, each asked for `window` items (see `WalkedSource`)."""
+        if after is None:
+            request, start = PageRequest(None, False, _limit(window)), None
+        else:
+            pos = _decode(after, "after")
+            if pos.nx is not None:
+                request, start = PageRequest(pos.nx, False, _limit(window)), None
+            else:
+                request, start = _reread(pos, window, backward=False), pos
+        served = 0
+        seen: set[tuple[str | None, bool]] = set()
+        for _ in range(_MAX_PAGES):
+            page = await self._page(request)
+            first_index = 0 if start is None else max(0, start.index_in(len(page.items)) + 1)
+            got: list[tuple[Any, T]] = []
+            for index in range(first_index, len(page.items)):
+                self._collect(got, request, page, index)
+            served += len(page.items) - first_index
+            seen.add((request.cursor, request.backward))
+            counted = (
+                after is None and self._keep is None and page.total is not None
+            ) and served >= page.total
+            more = page.next is not None and (page.next, False) not in seen and not counted
+            yield Batch(got, more)
+            if not more:
+                return
+            request, start = PageRequest(page.next, False, _limit(window)), None
         raise _too_long()
 
     def _counted(self, after: Any | None, total: int, got: list[tuple[Any, T]], first: int) -> bool:

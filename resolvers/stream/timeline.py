@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.paging import PagedSource
+from resolvers.paging import WalkedSource
 from resolvers.spec import TimelineSlot
 from resolvers.stream.filters import CallSessionFilterInput
 from resolvers.stream.loaders import StreamLoaders
@@ -12,7 +12,7 @@ from resolvers.timeline import TimelineFilter
 __all__ = ["TIMELINE", "timeline"]
 
 
-def timeline(loaders: StreamLoaders, flt: TimelineFilter) -> PagedSource[CallStatsSession]:
+def timeline(loaders: StreamLoaders, flt: TimelineFilter) -> WalkedSource[CallStatsSession]:
     """Call sessions newest start first: call_stats sorted by `session_started_at` desc,
     `startedAfter`/`startedBefore` as `$gte`/`$lte`, `live` as `is_active`."""
     return loaders.call_sessions(

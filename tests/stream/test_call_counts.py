@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.emulators import EmulatorHub
-from app.emulators.timeformat import rfc3339
 from app.emulators.stream.dataset import CallSessionRow, StreamDataset
+from app.emulators.timeformat import rfc3339
 from tests.conftest import GraphQL
 from tests.stream.conftest import session_vars
 from tests.stream.test_gateway import participant_calls, stats_calls
