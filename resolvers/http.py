@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
+import orjson
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -353,7 +354,8 @@ class _StopAtDeadline(stop_base):
 def json_body(response: httpx.Response, provider: Provider) -> Any:
     """The decoded JSON body, or UPSTREAM_UNAVAILABLE for a malformed one."""
     try:
-        return response.json()
+        # orjson: several times faster than the standard library on list pages.
+        return orjson.loads(response.content)
     except ValueError as exc:
         raise GatewayError(
             ErrorCode.UPSTREAM_UNAVAILABLE,

@@ -8,6 +8,7 @@ model parses times into `Instant` so nothing is lost between upstream and client
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -18,6 +19,7 @@ from pydantic_core import core_schema
 __all__ = ["Instant"]
 
 _NS_PER_S = 1_000_000_000
+_YEAR_10000 = 253_402_300_800  # seconds since the epoch; gmtime's fast path stays below it
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _RFC3339 = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})"
@@ -65,6 +67,8 @@ class Instant:
     @classmethod
     def coerce(cls, value: Any) -> Instant:
         """Accept an Instant, an RFC 3339 string, a datetime or integer nanoseconds."""
+        if type(value) is int:  # the common case first (Stream's v2 wire): checked cheaply
+            return cls(value)
         if isinstance(value, Instant):
             return value
         if isinstance(value, str):
@@ -80,19 +84,23 @@ class Instant:
     def isoformat(self) -> str:
         """RFC 3339, always `Z`, with the shortest of 0, 3, 6 or 9 fractional digits."""
         seconds, frac = divmod(self.ns, _NS_PER_S)
-        when = _EPOCH + timedelta(seconds=seconds)
-        # Not strftime("%Y"): it does not pad years below 1000 to four digits.
-        base = (
-            f"{when.year:04d}-{when.month:02d}-{when.day:02d}"
-            f"T{when.hour:02d}:{when.minute:02d}:{when.second:02d}"
-        )
+        if 0 <= seconds < _YEAR_10000:
+            # time.gmtime + formatting: about 3x faster than datetime arithmetic, and every
+            # timestamp of every page goes through here.
+            t = time.gmtime(seconds)
+            base = (
+                f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+                f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
+            )
+        else:
+            base = _slow_base(seconds)
         if frac == 0:
             return f"{base}Z"
-        digits = f"{frac:09d}"
-        for width in (3, 6, 9):
-            if digits[width:].strip("0") == "":
-                return f"{base}.{digits[:width]}Z"
-        return f"{base}.{digits}Z"  # pragma: no cover - loop always returns at width 9
+        if frac % 1_000_000 == 0:
+            return f"{base}.{frac // 1_000_000:03d}Z"
+        if frac % 1_000 == 0:
+            return f"{base}.{frac // 1_000:06d}Z"
+        return f"{base}.{frac:09d}Z"
 
     def to_datetime(self) -> datetime:
         """Microsecond-truncated datetime, for arithmetic and comparisons with stdlib values."""
@@ -117,6 +125,15 @@ class Instant:
                 lambda value: value.isoformat()
             ),
         )
+
+
+def _slow_base(seconds: int) -> str:
+    when = _EPOCH + timedelta(seconds=seconds)
+    # Not strftime("%Y"): it does not pad years below 1000 to four digits.
+    return (
+        f"{when.year:04d}-{when.month:02d}-{when.day:02d}"
+        f"T{when.hour:02d}:{when.minute:02d}:{when.second:02d}"
+    )
 
 
 def _seconds_ns(value: datetime) -> int:

@@ -30,7 +30,9 @@ DateTime = strawberry.scalar(
         "keeping the upstream's precision (nanoseconds survive). Input accepts any offset."
     ),
     specified_by_url="https://datatracker.ietf.org/doc/html/rfc3339",
-    serialize=lambda value: Instant.coerce(value).isoformat(),
+    serialize=lambda value: (
+        value if type(value) is Instant else Instant.coerce(value)
+    ).isoformat(),
     parse_value=_parse_datetime,
 )
 

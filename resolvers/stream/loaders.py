@@ -90,6 +90,7 @@ class StreamLoaders:
         # future the session's totals read instead of making a call of their own.
         self._first_pages: dict[SessionKey, asyncio.Future[ParticipantSessionsPage]] = {}
         self._tasks: dict[ParticipantPageRequest, asyncio.Future[ParticipantSessionsPage]] = {}
+        self._seen: dict[ParticipantKey, ParticipantRecord] = {}
 
     # --- connections -------------------------------------------------------------
 
@@ -201,9 +202,8 @@ class StreamLoaders:
         records = []
         for details in page.participants_sessions:
             record = ParticipantRecord(key, details, names.get(details.user_id))
-            self.participant_by_key.prime(
-                ParticipantKey(key, details.user_id, details.user_session_id), record
-            )
+            # Remembered, not primed: priming makes a future per item, on every page.
+            self._seen[ParticipantKey(key, details.user_id, details.user_session_id)] = record
             records.append(record)
         return records
 
@@ -237,6 +237,9 @@ class StreamLoaders:
 
     async def _participant(self, key: ParticipantKey) -> ParticipantRecord | None:
         """By user: Stream's `session_id` filter is undocumented, `user_id` is not."""
+        seen = self._seen.get(key)
+        if seen is not None:
+            return seen
         pager = self.participant_sessions(key.session, ParticipantFilterInput((key.user_id,)))
         window = await pager.forward(None, MAX_LIMIT - 1)
         while True:
