@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from app.settings import Settings
 from app.traffic import Traffic
+from app.transport import UpstreamTransport
 from resolvers.breaker import BreakerPolicy
 from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
@@ -188,7 +189,12 @@ def _client(settings: Settings, url: str | None, hub: EmulatorHub | None) -> htt
         max_keepalive_connections=settings.upstream_concurrency,
     )
     if url:
-        return httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout, limits=limits)
+        transport = (
+            UpstreamTransport(limits=limits) if settings.upstream_transport == "aiohttp" else None
+        )
+        return httpx.AsyncClient(
+            base_url=url.rstrip("/"), timeout=timeout, limits=limits, transport=transport
+        )
     assert hub is not None  # noqa: S101 - Runtime.create builds a hub whenever a URL is unset
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=hub), base_url=_EMULATOR_BASE, timeout=timeout

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     read_timeout: float = Field(default=15.0, gt=0)
     # Per upstream: high enough that one nesting level of a query runs as one round.
     upstream_concurrency: int = Field(default=128, ge=1)
+    # The connection pool under httpx's client API for configured upstreams: aiohttp's
+    # (via httpx-aiohttp) or httpcore's own.
+    upstream_transport: Literal["aiohttp", "httpx"] = "aiohttp"
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_base_delay: float = Field(default=0.1, ge=0)
     retry_max_delay: float = Field(default=1.0, ge=0)
