@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import orjson
 
+from bench import framework
 from bench.load import LoadResult, drive
 from bench.plain import Plain, dashboard
 from bench.procs import BIN, Server
@@ -55,6 +56,7 @@ class Bench:
         self.http = httpx.AsyncClient(timeout=120)
         self.plain = Plain(emu.url)
         self.town_hall: dict[str, str] = {}
+        self.cpu_per_request: dict[str, float] = {}
 
     # --- helpers -------------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class Bench:
         for server in (self.gw, self.px):
             result, cpu, calls = await self._load(server, seconds)
             rows[server.name] = result
+            self.cpu_per_request[server.name] = cpu * 1000 / max(1, result.requests)
             print(
                 f"{server.name:<14}{result.rps:>9.0f}{result.percentile(50):>9.1f}"
                 f"{result.percentile(99):>9.1f}{cpu * 1000 / max(1, result.requests):>12.2f}"
@@ -130,8 +133,24 @@ class Bench:
             )
         ratio = rows["gateway"].rps / max(1e-9, rows["proxy"].rps)
         print(f"gateway req/s = {ratio:.2f}x the proxy's")
+        await self.framework_phase()
         if profile is not None:
             await self.profile(profile, seconds)
+
+    async def framework_phase(self) -> None:
+        page = await self.plain.attendance(
+            **dict(
+                zip(("call_type", "call_id", "session_id"), self.town_hall.values(), strict=True)
+            )
+        )
+        repeat = max(20, self.scale.cpu_repeat * 10)
+        shares = await asyncio.to_thread(framework.measure, page["participants_sessions"], repeat)
+        gateway = self.cpu_per_request.get("gateway", float("nan"))
+        print(
+            f"same document in memory, no upstream (bench process, mean of {repeat}): "
+            f"graphql-core {shares['graphql-core']:.2f} ms, Strawberry {shares['strawberry']:.2f} ms "
+            f"= {shares['strawberry'] / gateway * 100:.0f}% of the gateway's CPU per request"
+        )
 
     async def profile(self, path: Path, seconds: float) -> None:
         """py-spy on the gateway process while it serves the attendance page and the dashboard."""
