@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -68,6 +69,42 @@ async def _connection(
                 result.errors += 1
     finally:
         writer.close()
+
+
+async def drive_count(
+    url: str,
+    payloads: list[bytes],
+    *,
+    connections: int,
+    total: int,
+    on_done: Callable[[int], None],
+) -> LoadResult:
+    """Send `total` requests cycling through `payloads`; `on_done(n)` after the n-th answer."""
+    parts = urlsplit(url)
+    requests = [_request(parts.netloc, parts.path, p) for p in payloads]
+    result = LoadResult()
+    sent = 0
+
+    async def connection() -> None:
+        nonlocal sent
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        try:
+            while sent < total:
+                request = requests[sent % len(requests)]
+                sent += 1
+                writer.write(request)
+                status, body = await _read_response(reader)
+                result.requests += 1
+                if status != 200 or b'"errors"' in body:
+                    result.errors += 1
+                on_done(result.requests)
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(connections)))
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 async def drive(

@@ -20,6 +20,7 @@ import httpx
 import orjson
 
 from app.emulators.config import DEMO_CREDENTIALS
+from app.transport import UpstreamTransport
 from resolvers.stream.client import server_token
 
 CREDS = DEMO_CREDENTIALS
@@ -72,7 +73,11 @@ class Plain:
 
     def __init__(self, base: str, connections: int = 128) -> None:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        self.client = httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
+        # The gateway's own transport (httpx API over aiohttp's pool): the same floor.
+        transport = UpstreamTransport(limits=limits)
+        self.client = httpx.AsyncClient(
+            base_url=base, limits=limits, timeout=30, transport=transport
+        )
 
     async def close(self) -> None:
         await self.client.aclose()
