@@ -45,7 +45,7 @@ class Scale:
     @classmethod
     def full(cls) -> Scale:
         return cls(
-            load_seconds=15, cpu_repeat=20, dashboard_repeat=5, rss_first=1000, rss_total=10000
+            load_seconds=10, cpu_repeat=20, dashboard_repeat=5, rss_first=1000, rss_total=10000
         )
 
     @classmethod
