@@ -23,6 +23,7 @@ DEFAULT_KNOBS = {
     "burst_429": 0,
     "retry_after": 1,
     "short_pages": False,
+    "trailing_empty_page": False,
     "rules": [],
     "options": {},
 }
