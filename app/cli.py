@@ -32,7 +32,7 @@ def _serve(
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
     if not settings.emulator_webhook_url:
         settings = settings.model_copy(update={"emulator_webhook_url": f"http://{local}:{port}"})
-    app = create_app(settings)
+    app = create_app(settings, freeze_startup_objects=True)
     if banner:
         text = banner.format(url=f"http://{host}:{port}/graphql")
         if fmt == "json":  # every line on stderr/stdout stays one JSON object
