@@ -20,6 +20,7 @@ class LoadResult:
     errors: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    first_error: bytes | None = None
 
     @property
     def rps(self) -> float:
@@ -97,6 +98,7 @@ async def drive_count(
                 result.requests += 1
                 if status != 200 or b'"errors"' in body:
                     result.errors += 1
+                    result.first_error = result.first_error or body[:600]
                 on_done(result.requests)
         finally:
             writer.close()

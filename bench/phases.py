@@ -264,6 +264,8 @@ class Bench:
             on_done=on_done,
         )
         early, late = marks.get(first, float("nan")), marks.get(goal, self.gw.rss_mib())
+        if result.first_error:
+            print(f"first error answer: {result.first_error.decode(errors='replace')}")
         print(
             f"\n## gateway RSS over {goal} mixed operations ({len(mix)} scenarios, "
             f"{self.connections} connections, {result.seconds:.0f} s, {result.errors} errors)"
