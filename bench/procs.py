@@ -116,6 +116,9 @@ def gateway_env(upstream: str) -> dict[str, str]:
         "SESSIONGRAPH_QUOTA_DISCOVERY": "off",
         "SESSIONGRAPH_QUOTA_REALTIMEKIT": "off",
         "SESSIONGRAPH_QUOTA_STREAM": "off",
+        # The full Meet dashboard (20 x 10 x 5, transcripts x 50 entries x speakers) is
+        # estimated far over the default call budget of 500; it makes 269 calls.
+        "SESSIONGRAPH_MAX_UPSTREAM_CALLS": "100000",
     }
 
 
