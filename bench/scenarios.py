@@ -25,6 +25,8 @@ class Scenario:
     emulators: tuple[str, ...]
     minimum: Minimum
     needs_town_hall: bool = False
+    # Within the gateway's default upstream-call budget (the bench gateway lifts it).
+    within_default_budget: bool = True
     variables: dict[str, Any] = field(default_factory=dict)
 
 
@@ -156,7 +158,13 @@ def timeline_minimum(first: int) -> Minimum:
 
 SCENARIOS: list[Scenario] = [
     Scenario("attendance: callSession, 100 items", ATTENDANCE, ("stream",), _attendance, True),
-    Scenario("meet dashboard (4 levels)", MEET_DASHBOARD, ("meet",), _dashboard),
+    Scenario(
+        "meet dashboard (4 levels)",
+        MEET_DASHBOARD,
+        ("meet",),
+        _dashboard,
+        within_default_budget=False,
+    ),
     Scenario("realtime: 25 sessions x participants", REALTIME, ("realtimekit",), constant(26)),
     Scenario("calls: 20 sessions x attendance", CALLS, ("stream",), _calls),
     Scenario(

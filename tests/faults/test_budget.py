@@ -81,7 +81,7 @@ REPRESENTATIVE = [
     "{ conversations(first: 5) { nodes { turns { detailedAnswer } } } }",
     "{ sessions(first: 30) { nodes { ... on RealtimeSession { participants(first: 3) "
     "{ nodes { peerReport } } } ... on CallSession { totalParticipantSessions } } } }",
-    *(scenario.query for scenario in SCENARIOS),
+    *(s.query for s in SCENARIOS if s.within_default_budget and not s.needs_town_hall),
 ]
 
 
