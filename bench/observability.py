@@ -63,6 +63,14 @@ async def measure(scenario: Scenario, rounds: int, ops: int) -> tuple[float, flo
         _env_file=None,  # type: ignore[call-arg]
         upstream_concurrency=1024,
         cursor_secret="bench-cursor-secret-0123456789",  # type: ignore[arg-type]  # noqa: S106
+        # Every operation must reach the upstreams, or the spans being priced are not made:
+        # no cross-request cache, no client-side quota.
+        cache_ended_ttl=0,
+        cache_live_ttl=0,
+        quota_meet="off",
+        quota_discovery="off",
+        quota_realtimekit="off",
+        quota_stream="off",
     )
     exporter = EncodingExporter()
     provider = TracerProvider()
