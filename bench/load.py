@@ -98,7 +98,7 @@ async def drive_count(
                 result.requests += 1
                 if status != 200 or b'"errors"' in body:
                     result.errors += 1
-                    result.first_error = result.first_error or body[:600]
+                    result.first_error = result.first_error or _error_part(body)
                 on_done(result.requests)
         finally:
             writer.close()
@@ -121,3 +121,9 @@ async def drive(
     )
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _error_part(body: bytes) -> bytes:
+    """What to show of a failed answer: its `errors` member (data can be long), else its start."""
+    at = body.find(b'"errors"')
+    return body[at : at + 600] if at >= 0 else body[:600]
