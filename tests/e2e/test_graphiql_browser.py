@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -273,10 +274,16 @@ def test_the_live_tab_shows_subscription_events_over_websocket(
     page.get_by_text("LiveAttendance").first.click()
     # Run only once the tab's subscription is the one in the editor.
     expect(page.locator(".graphiql-query-editor")).to_contain_text("sessionEvents", timeout=30_000)
-    page.locator(".graphiql-execute-button").click()
-
     result = page.locator(".result-window")
+    answered = re.compile(r'"sessionEvents"|Unknown operation named')
+    for _ in range(5):
+        page.locator(".graphiql-execute-button").click()
+        expect(result).to_contain_text(answered, timeout=60_000)
+        # Right after a tab switch GraphiQL can still send the previous tab's operation
+        # name; the gateway answers that at once with an error, and the next run is right.
+        if "Unknown operation named" not in result.inner_text():
+            break
     expect(result).to_contain_text('"sessionEvents"', timeout=60_000)
     expect(result).to_contain_text("PARTICIPANT_", timeout=60_000)
-    assert sockets == [f"{live_demo.base_url.replace('http', 'ws')}/graphql"]
+    assert set(sockets) == {f"{live_demo.base_url.replace('http', 'ws')}/graphql"}
     watch.assert_clean()
