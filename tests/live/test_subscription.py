@@ -139,21 +139,28 @@ async def test_a_realtimekit_join_is_filled_from_the_payload_with_no_upstream_ca
     assert hub.log.entries("realtimekit") == []
 
 
+async def _meet_event(
+    app: Starlette, client: httpx.AsyncClient, hub: EmulatorHub, kind: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Push one signed Meet event (request log cleared first); the subscriber's result."""
+    push = meet_push(
+        kind, data, occurred=Instant.parse("2026-11-01T12:00:00Z").ns, space="spaces/x"
+    )
+    hub.log.clear()
+    async with subscription(app) as (first, _):
+        await post(client, push)
+        event: dict[str, Any] = await result_of(first)
+    return event
+
+
 async def test_a_meet_join_is_resolved_through_the_loaders(
     app: Starlette, client: httpx.AsyncClient, hub: EmulatorHub
 ) -> None:
     known = await live_participant_session(client)
     name = known["session"]["name"]
-    push = meet_push(
-        "participant.v2.joined",
-        {"participantSession": {"name": name}},
-        occurred=Instant.parse("2026-11-01T12:00:00Z").ns,
-        space="spaces/x",
+    event = await _meet_event(
+        app, client, hub, "participant.v2.joined", {"participantSession": {"name": name}}
     )
-    hub.log.clear()
-    async with subscription(app) as (first, _):
-        await post(client, push)
-        event = await result_of(first)
     assert event["provider"] == "GOOGLE_MEET"
     assert event["session"]["name"] == known["record"]["name"]
     assert event["session"]["id"] == known["record"]["id"]
@@ -267,16 +274,9 @@ async def test_a_meet_conference_end_loads_the_record(
 ) -> None:
     known = await live_participant_session(client)
     record = known["record"]["name"]
-    push = meet_push(
-        "conference.v2.ended",
-        {"conferenceRecord": {"name": record}},
-        occurred=Instant.parse("2026-11-01T12:00:00Z").ns,
-        space="spaces/x",
+    event = await _meet_event(
+        app, client, hub, "conference.v2.ended", {"conferenceRecord": {"name": record}}
     )
-    hub.log.clear()
-    async with subscription(app) as (first, _):
-        await post(client, push)
-        event = await result_of(first)
     assert event["kind"] == "SESSION_ENDED"
     assert event["session"]["name"] == record
     assert event["attendance"] is None
