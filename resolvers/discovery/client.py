@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+import httpx
 from pydantic import BaseModel
 
 from resolvers.discovery import models
@@ -20,6 +21,7 @@ from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.google import google_auth
 from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.pagers import TokenPage
+from resolvers.parsed import parse_once
 from resolvers.readiness import unauthenticated_probe
 from resolvers.upstreams import UpstreamCredentials
 
@@ -48,7 +50,7 @@ class DiscoveryClient:
         response = await self._http.send(
             "GET", path_of("v1", *segments(name)), params=params, **self._auth()
         )
-        return _parse(models.Session, json_body(response, _PROVIDER))
+        return parse_once(response, models.Session, lambda: _session(response))
 
     async def list(
         self, parent: str, filter_: str, order: str, size: int, token: str | None
@@ -64,8 +66,7 @@ class DiscoveryClient:
             params=params,
             **self._auth(),
         )
-        page = _parse(models.ListSessionsResponse, json_body(response, _PROVIDER))
-        return TokenPage(items=page.sessions, next_token=page.next_page_token or None)
+        return parse_once(response, models.ListSessionsResponse, lambda: _page(response))
 
     async def create(
         self, parent: str, body: dict[str, Any], session_id: str | None
@@ -95,6 +96,15 @@ class DiscoveryClient:
         await self._http.send(
             "DELETE", path_of("v1", *segments(name)), **self._auth(), idempotent=False
         )
+
+
+def _session(response: httpx.Response) -> models.Session:
+    return _parse(models.Session, json_body(response, _PROVIDER))
+
+
+def _page(response: httpx.Response) -> TokenPage[models.Session]:
+    page = _parse(models.ListSessionsResponse, json_body(response, _PROVIDER))
+    return TokenPage(items=page.sessions, next_token=page.next_page_token or None)
 
 
 def _parse(model: type[M], raw: Any) -> M:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx
 from pydantic import BaseModel
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
@@ -13,6 +14,7 @@ from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.meet import models
 from resolvers.meet.names import segments
 from resolvers.pagers import TokenPage
+from resolvers.parsed import parse_once
 from resolvers.readiness import unauthenticated_probe
 from resolvers.upstreams import UpstreamCredentials
 
@@ -63,7 +65,9 @@ class MeetClient:
 
     async def get(self, name: str, model: type[M]) -> M:
         response = await self._http.send("GET", path_of("v2", *segments(name)), **self._auth())
-        return _parse(model, json_body(response, Provider.GOOGLE_MEET))
+        return parse_once(
+            response, model, lambda: _parse(model, json_body(response, Provider.GOOGLE_MEET))
+        )
 
     async def list(
         self, listing: Listing, parent: str | None, filter_: str, size: int, token: str | None
@@ -78,18 +82,22 @@ class MeetClient:
             # totalSize only comes back when asked for through the field mask.
             params["fields"] = f"{listing.field},nextPageToken,totalSize"
         response = await self._http.send("GET", path_of(*parts), params=params, **self._auth())
-        body = json_body(response, Provider.GOOGLE_MEET)
-        if not isinstance(body, dict):
-            raise _malformed()
-        raw_items = body.get(listing.field) or []
-        if not isinstance(raw_items, list):
-            raise _malformed()
-        total = body.get("totalSize")
-        return TokenPage(
-            items=[_parse(listing.model, item) for item in raw_items],
-            next_token=body.get("nextPageToken") or None,
-            total=total if isinstance(total, int) else (0 if listing.with_total else None),
-        )
+        return parse_once(response, listing, lambda: _list_page(listing, response))
+
+
+def _list_page(listing: Listing, response: httpx.Response) -> TokenPage[Any]:
+    body = json_body(response, Provider.GOOGLE_MEET)
+    if not isinstance(body, dict):
+        raise _malformed()
+    raw_items = body.get(listing.field) or []
+    if not isinstance(raw_items, list):
+        raise _malformed()
+    total = body.get("totalSize")
+    return TokenPage(
+        items=[_parse(listing.model, item) for item in raw_items],
+        next_token=body.get("nextPageToken") or None,
+        total=total if isinstance(total, int) else (0 if listing.with_total else None),
+    )
 
 
 def _parse(model: type[M], raw: Any) -> M:

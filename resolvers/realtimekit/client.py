@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from resolvers.errors import ErrorCode, GatewayError, Provider, not_configured
 from resolvers.http import UpstreamHttp, json_body, path_of
 from resolvers.pagers import OffsetPage
+from resolvers.parsed import parse_once
 from resolvers.realtimekit import models
 from resolvers.realtimekit.queries import ParticipantQuery, SessionQuery
 from resolvers.upstreams import UpstreamCredentials
@@ -58,7 +59,8 @@ class RealtimeKitClient:
             headers=self._headers,
             identity=self._identity,
         )
-        return _envelope(json_body(response, _PROVIDER))
+        # The envelope is shared by every operation that shared the read; callers only read it.
+        return parse_once(response, "envelope", lambda: _envelope(json_body(response, _PROVIDER)))
 
     async def list_sessions(
         self, query: SessionQuery, page_no: int, per_page: int

@@ -20,12 +20,14 @@ from pydantic import BaseModel, ValidationError
 
 from resolvers.errors import ErrorCode, GatewayError, Provider, not_configured
 from resolvers.http import UpstreamHttp, json_body
+from resolvers.parsed import parse_once
 from resolvers.stream.ids import SessionKey
 from resolvers.stream.models import CallStatsPage, ParticipantSessionsPage
 from resolvers.upstreams import UpstreamCredentials
 
 __all__ = ["StreamClient", "server_token"]
 
+_STREAM = Provider.STREAM_VIDEO
 _BASE = "/api/v2/video"
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,7 +78,8 @@ class StreamClient:
         response = await self._http.send(
             "GET", path, params=params, headers=self._headers(), identity=self._identity
         )
-        return _parse_json(ParticipantSessionsPage, response)
+        page = ParticipantSessionsPage
+        return parse_once(response, page, lambda: _parse_json(page, response))
 
     async def call_stats(
         self,
@@ -102,7 +105,9 @@ class StreamClient:
             idempotent=False,
             identity=self._identity,
         )
-        return _parse(CallStatsPage, json_body(response, Provider.STREAM_VIDEO))
+        return parse_once(
+            response, CallStatsPage, lambda: _parse(CallStatsPage, json_body(response, _STREAM))
+        )
 
 
 def _parse(model: type[M], body: Any) -> M:
