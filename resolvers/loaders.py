@@ -23,19 +23,34 @@ __all__ = ["LazyLoaders", "Loaders", "MergedSessions", "TimelineFilter"]
 L = TypeVar("L")
 
 
+# Which upstream a loader-set type belongs to, learned the first time each is built (the
+# schema asks by type: `loaders.meet`); fixed for the life of the process.
+_PROVIDER_OF: dict[type[Any], Provider] = {}
+
+
 class Loaders:
     """Built once per GraphQL request (aiodataloader binds the running loop), never shared.
 
-    Each registered upstream spec builds its own loader set; `of(MeetLoaders)`
-    finds one by type, `for_provider` by provider. The named properties are typed
-    shortcuts for the schema.
+    Each registered upstream spec builds its own loader set, on first use: an
+    operation that reads only Stream builds no Meet, Discovery or RealtimeKit
+    loaders (building all four was a tenth of the attendance page's CPU).
+    `of(MeetLoaders)` finds one by type, `for_provider` by provider. The named
+    properties are typed shortcuts for the schema.
     """
 
-    def __init__(self, sets: Sequence[tuple[UpstreamSpec, Any]], paging: Paging) -> None:
-        self.specs = tuple(spec for spec, _ in sets)
+    def __init__(
+        self,
+        upstreams: Upstreams,
+        caller: Caller,
+        paging: Paging,
+        specs: Sequence[UpstreamSpec] = SPECS,
+    ) -> None:
+        self.specs = tuple(specs)
         self.paging = paging
-        self._by_type: dict[type[Any], Any] = {type(s): s for _, s in sets}
-        self._by_provider: dict[Provider, Any] = {spec.provider: s for spec, s in sets}
+        self._upstreams = upstreams
+        self._caller = caller
+        self._spec_of = {spec.provider: spec for spec in self.specs}
+        self._sets: dict[Provider, Any] = {}
 
     @classmethod
     def build(
@@ -45,26 +60,27 @@ class Loaders:
         paging: Paging,
         specs: Sequence[UpstreamSpec] = SPECS,
     ) -> Loaders:
-        return cls(
-            [
-                (
-                    spec,
-                    spec.build_loaders(
-                        upstreams.http[spec.provider], upstreams.credentials, caller, paging
-                    ),
-                )
-                for spec in specs
-            ],
-            paging,
-        )
+        return cls(upstreams, caller, paging, specs)
 
     def of(self, kind: type[L]) -> L:
         """The loader set of type `kind` (one per upstream)."""
-        return cast("L", self._by_type[kind])
+        provider = _PROVIDER_OF.get(kind)
+        if provider is None or provider not in self._spec_of:
+            for spec in self.specs:  # not learned yet: build them all once, and learn
+                self.for_provider(spec.provider)
+            provider = _PROVIDER_OF[kind]
+        return cast("L", self.for_provider(provider))
 
     def for_provider(self, provider: Provider) -> Any:
         """The loader set of `provider`'s upstream."""
-        return self._by_provider[provider]
+        built = self._sets.get(provider)
+        if built is None:
+            spec = self._spec_of[provider]
+            http = self._upstreams.http[provider]
+            built = spec.build_loaders(http, self._upstreams.credentials, self._caller, self.paging)
+            self._sets[provider] = built
+            _PROVIDER_OF[type(built)] = provider
+        return built
 
     async def sessions(
         self, providers: Sequence[Provider] | None, flt: TimelineFilter, args: ConnectionArgs
