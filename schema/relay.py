@@ -133,12 +133,38 @@ class Connection(Generic[NodeT]):
     @classmethod
     def build(cls, page: ConnectionSlice[W], to_node: Callable[[W], NodeT]) -> Connection[NodeT]:
         return cls(
-            edges=[Edge(cursor=cursor, node=to_node(item)) for cursor, item in page.edges],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            edges=[_EdgeOfSlice(to_node(item), page, i) for i, item in enumerate(page.items)],
+            page_info=_PageInfoOfSlice(page),
             total_count=page.total_count,
         )
+
+
+# The runtime shapes of `Edge` and `PageInfo` for a page the gateway built: their
+# cursors are signed when the executor reads them (graphql-core reads attributes;
+# these types have no `is_type_of`), so a query that selects no cursor signs none.
+
+
+class _EdgeOfSlice(Edge[NodeT]):
+    def __init__(self, node: NodeT, page: ConnectionSlice[Any], index: int) -> None:
+        self.node = node
+        self._page = page
+        self._index = index
+
+    @property
+    def cursor(self) -> str:  # type: ignore[override]
+        return self._page.cursor_at(self._index)
+
+
+class _PageInfoOfSlice(PageInfo):
+    def __init__(self, page: ConnectionSlice[Any]) -> None:
+        self.has_next_page = page.has_next_page
+        self.has_previous_page = page.has_previous_page
+        self._page = page
+
+    @property
+    def start_cursor(self) -> str | None:  # type: ignore[override]
+        return self._page.start_cursor
+
+    @property
+    def end_cursor(self) -> str | None:  # type: ignore[override]
+        return self._page.end_cursor
