@@ -177,6 +177,7 @@ class UpstreamHttp:
         self.breaker = CircuitBreaker(provider, breaker, clock=clock, observer=observer)
         self.observer = observer
         self.client = client
+        self._base = str(client.base_url).rstrip("/")
         self._parse_error = parse_error
         self._policy = policy
         self._timeout = timeout
@@ -300,9 +301,10 @@ class UpstreamHttp:
         timeout = self._timeout if left is None else min(self._timeout, left)
         try:
             async with self._slots, asyncio.timeout(timeout):
-                response = await self.client.request(
-                    method, path, params=params, headers=headers, json=json
+                request = self.client.build_request(
+                    method, self._url(path, params), headers=headers, json=json
                 )
+                response = await self.client.send(request)
         except (TimeoutError, httpx.TimeoutException) as exc:
             _finish(scope, None, "timeout", started)
             raise self._timed_out() from exc
@@ -320,6 +322,14 @@ class UpstreamHttp:
         if response.is_success:
             return response
         raise self._parse_error(response)
+
+    def _url(self, path: str, params: Mapping[str, Any] | None) -> httpx.URL:
+        # The whole URL parsed once: `client.request(path, params=...)` parses the path,
+        # the merge with the base URL and the merge with the query, and httpx's parser
+        # checks every character each time (~10 % of the dashboard's CPU). The query is
+        # encoded by httpx's QueryParams, so the URL is the one httpx would have built.
+        query = f"?{httpx.QueryParams(params)}" if params else ""
+        return httpx.URL(f"{self._base}{path}{query}")
 
     def _retryable(self, exc: BaseException) -> bool:
         if not isinstance(exc, GatewayError) or exc.upstream_status is None:
