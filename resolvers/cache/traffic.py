@@ -38,6 +38,12 @@ class Lifetimes:
     ended: float = 86400.0
     live: float = 5.0
 
+    @property
+    def keeps_entries(self) -> bool:
+        """False when both lifetimes are 0: then only in-flight sharing is left, and
+        reading a response to learn its lifetime (a full JSON parse) is wasted."""
+        return self.ended > 0 or self.live > 0
+
     def ttl(self, lifetime: Lifetime, now: float) -> float:
         ttl = {Kind.ENDED: self.ended, Kind.LIVE: self.live}.get(lifetime.kind, 0.0)
         if lifetime.not_after is not None:
@@ -114,7 +120,7 @@ class UpstreamCache:
                 await self.shared.invalidate(tags)
         read = Read(method, path, _params(params), body)
         key = entry_key(self.name, identity, read)
-        cached = await self._lookup(key)
+        cached = await self._lookup(key) if self.shared.lifetimes.keeps_entries else None
         if cached is not None:
             observer.cache_result(self.provider, "hit")
             return cached
@@ -142,7 +148,8 @@ class UpstreamCache:
             future.set_result(response)
         finally:
             self.shared.flights.pop(key, None)
-        await self._store(key, read, identity, response, mark)
+        if self.shared.lifetimes.keeps_entries:
+            await self._store(key, read, identity, response, mark)
         return response
 
     async def _lookup(self, key: str) -> httpx.Response | None:
