@@ -213,15 +213,39 @@ class Bench:
         print(
             f"\n## gateway CPU per operation (no emulated latency, mean of {self.scale.cpu_repeat})"
         )
-        print(f"{'scenario':<42}{'CPU ms/op':>10}{'wall ms':>9}")
+        print(
+            "plain: the same upstream calls made by the bench process (bench/plain.py, the same"
+            " httpx + aiohttp transport), its own CPU: what the calls alone cost (shown where the"
+            " plain client makes all the calls the gateway made)"
+        )
+        print(f"{'scenario':<42}{'CPU ms/op':>10}{'wall ms':>9}{'plain CPU':>10}{'ratio':>7}")
+        repeat = self.scale.cpu_repeat
         for scenario in SCENARIOS:
-            await self.query(scenario)
+            body = await self.query(scenario)
+            await self.clear_log()
             cpu, started = self.gw.cpu_seconds(), time.perf_counter()
-            for _ in range(self.scale.cpu_repeat):
+            for _ in range(repeat):
                 await self.query(scenario)
-            wall = (time.perf_counter() - started) / self.scale.cpu_repeat
-            cpu = (self.gw.cpu_seconds() - cpu) / self.scale.cpu_repeat
-            print(f"{scenario.name:<42}{cpu * 1000:>10.1f}{wall * 1000:>9.1f}")
+            wall = (time.perf_counter() - started) / repeat
+            cpu = (self.gw.cpu_seconds() - cpu) / repeat
+            calls = await self.log_count(scenario.emulators)
+            plain, plain_calls = await self._plain_cpu(scenario, body)
+            versus = f"{'-':>10}"
+            if plain_calls >= calls:
+                versus = f"{plain * 1000:>10.1f}{cpu / plain:>7.2f}"
+            print(f"{scenario.name:<42}{cpu * 1000:>10.1f}{wall * 1000:>9.1f}{versus}")
+
+    async def _plain_cpu(self, scenario: Scenario, body: dict[str, Any]) -> tuple[float, int]:
+        """CPU seconds per run of the plain client making the scenario's calls, and the
+        upstream calls those runs made."""
+        variables = self.payload(scenario)["variables"]
+        await scenario.minimum(self.plain, variables, body)  # warm its pool
+        await self.clear_log()
+        started = time.process_time()
+        for _ in range(self.scale.cpu_repeat):
+            await scenario.minimum(self.plain, variables, body)
+        cpu = (time.process_time() - started) / self.scale.cpu_repeat
+        return cpu, await self.log_count(scenario.emulators)
 
     async def dashboard_phase(self) -> None:
         await self.knobs(latency_ms=self.latency)
