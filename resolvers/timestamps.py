@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -32,6 +32,9 @@ class Instant:
     """Nanoseconds since the Unix epoch, UTC."""
 
     ns: int
+    # isoformat's text, made on first use: one parsed upstream page is shared by every
+    # operation that shared its read (resolvers/parsed.py), and each of them writes it.
+    _text: str | None = field(default=None, init=False, compare=False, repr=False)
     # The first instant RFC 3339 can write (0001-01-01T00:00:00Z).
     EARLIEST: ClassVar[Instant]
 
@@ -83,6 +86,13 @@ class Instant:
 
     def isoformat(self) -> str:
         """RFC 3339, always `Z`, with the shortest of 0, 3, 6 or 9 fractional digits."""
+        text = self._text
+        if text is None:
+            text = self._format()
+            object.__setattr__(self, "_text", text)  # a cache, not state: frozen for users
+        return text
+
+    def _format(self) -> str:
         seconds, frac = divmod(self.ns, _NS_PER_S)
         if 0 <= seconds < _YEAR_10000:
             # time.gmtime + formatting: about 3x faster than datetime arithmetic, and every

@@ -12,6 +12,7 @@ the first operation, so a client that forgot the name silently gets the wrong on
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,7 +114,9 @@ class TokenLimit(SchemaExtension):
         yield
 
 
+@functools.lru_cache(maxsize=1024)
 def _more_tokens_than(query: str, limit: int) -> bool:
+    # Cached like the parsed documents: a repeated document is not lexed again.
     lexer = Lexer(Source(query))
     try:
         for _ in range(limit + 1):
