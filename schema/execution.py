@@ -36,6 +36,8 @@ __all__ = ["GatewayExecutionContext"]
 # Plans depend on the schema only: kept per schema, per (parent type, field name).
 _PLANS: dict[tuple[int, str, str], FieldPlan] = {}
 _PLAIN = frozenset({str, int, float, bool})
+_SEQUENCES = frozenset({list, tuple})
+_DESCENDING = frozenset({PlanKind.OBJECT, PlanKind.OBJECT_LIST})
 
 
 def _plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str) -> FieldPlan:
@@ -98,10 +100,14 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     results[name] = parent_type.name
                     continue
                 result = Undefined if kind is PlanKind.SLOW else self._read(plan, source_value)
-                if result is not Undefined and kind is PlanKind.OBJECT and result is not None:
-                    result = self._descend(
-                        plan, result, Path(path, name, parent_type.name), details, position_context
-                    )
+                if result is not Undefined and result is not None and kind in _DESCENDING:
+                    field_path = Path(path, name, parent_type.name)
+                    if kind is PlanKind.OBJECT:
+                        result = self._descend(plan, result, field_path, details, position_context)
+                    else:
+                        result = self._object_list(
+                            plan, result, field_path, details, position_context
+                        )
                 if result is Undefined:  # not certain: graphql-core's own way
                     result = self.execute_field(
                         parent_type,
@@ -134,13 +140,20 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return Undefined if plan.non_null else None
         if type(value) not in _PLAIN and (isinstance(value, Exception) or self.is_awaitable(value)):
             return Undefined
-        if plan.kind is PlanKind.OBJECT:
-            return value if self._is_type_of(plan, value) else Undefined
+        return _FINISH[plan.kind](self, plan, value)
+
+    def _leaf(self, plan: FieldPlan, value: Any) -> Any:
         try:
             coerced = plan.coerce(value)  # type: ignore[misc]
         except Exception:
             return Undefined
         return Undefined if coerced is None or coerced is Undefined else coerced
+
+    def _checked_object(self, plan: FieldPlan, value: Any) -> Any:
+        return value if self._is_type_of(plan, value) else Undefined
+
+    def _checked_items(self, plan: FieldPlan, value: Any) -> Any:
+        return value if self._plain_items(plan, value) else Undefined
 
     @staticmethod
     def _is_type_of(plan: FieldPlan, value: Any) -> bool:
@@ -151,6 +164,86 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return check(value, None) is True  # anything else: graphql-core decides
         except Exception:
             return False
+
+    def _plain_items(self, plan: FieldPlan, items: Any) -> bool:
+        """A list or tuple of values of the item type, none null, none awaitable."""
+        if type(items) not in _SEQUENCES:
+            return False
+        is_awaitable = self.is_awaitable
+        for item in items:
+            if item is None or isinstance(item, Exception) or is_awaitable(item):
+                return False
+            if not self._is_type_of(plan, item):
+                return False
+        return True
+
+    def _leaf_list(self, plan: FieldPlan, items: Any) -> Any:
+        if type(items) not in _SEQUENCES:
+            return Undefined
+        coerce = plan.coerce
+        completed = []
+        for item in items:
+            if item is None or (type(item) not in _PLAIN and self.is_awaitable(item)):
+                return Undefined
+            try:
+                coerced = coerce(item)  # type: ignore[misc]
+            except Exception:
+                return Undefined
+            if coerced is None or coerced is Undefined:
+                return Undefined
+            completed.append(coerced)
+        return completed
+
+    def _object_list(
+        self,
+        plan: FieldPlan,
+        items: Any,
+        path: Path,
+        details: FieldDetailsList,
+        position_context: Any,
+    ) -> Any:
+        """Each item's sub-selection (complete_list_value for plain items, with no
+        `@stream`), item errors and the list's own handled as graphql-core does."""
+        if any(d.node.directives for d in details):
+            return Undefined  # @stream (or another directive): graphql-core's way
+        object_type: GraphQLObjectType = plan.object_type  # type: ignore[assignment]
+        item_type: GraphQLOutputType = plan.item_type  # type: ignore[assignment]
+        is_awaitable = self.is_awaitable
+        completed: list[Any] = []
+        waiting: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                item_path = path.add_key(index, None)
+                try:
+                    sub = self.collect_and_execute_subfields(
+                        object_type, details, item_path, item, position_context
+                    )
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, details, item_path)
+                    sub = None
+                if sub is not None and is_awaitable(sub):
+                    sub = self._await_completed(sub, item_type, details, item_path)
+                    waiting.append(index)
+                completed.append(sub)
+        except Exception as raw_error:  # a non-null item failed: the list field's error
+            if waiting:
+                self.settle_in_background([completed[i] for i in waiting])
+            self.handle_field_error(raw_error, plan.field_type, details, path)  # type: ignore[arg-type]
+            return None
+        if not waiting:
+            return completed
+        gathered = self._gather_items(completed, waiting)
+        return self._await_completed(gathered, plan.field_type, details, path)  # type: ignore[arg-type]
+
+    @staticmethod
+    async def _gather_items(completed: list[Any], waiting: list[int]) -> list[Any]:
+        if len(waiting) == 1:
+            completed[waiting[0]] = await completed[waiting[0]]
+            return completed
+        values = await gather_with_cancel(*(completed[i] for i in waiting))
+        for index, value in zip(waiting, values, strict=True):
+            completed[index] = value
+        return completed
 
     def _descend(
         self,
@@ -199,3 +292,12 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         values = await gather_with_cancel(*(results[name] for name in names))
         results.update(zip(names, values, strict=True))
         return results
+
+
+# What `_read` does with a value, once read and found present, per kind of plan.
+_FINISH = {
+    PlanKind.LEAF: GatewayExecutionContext._leaf,
+    PlanKind.OBJECT: GatewayExecutionContext._checked_object,
+    PlanKind.OBJECT_LIST: GatewayExecutionContext._checked_items,
+    PlanKind.LEAF_LIST: GatewayExecutionContext._leaf_list,
+}

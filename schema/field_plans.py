@@ -28,6 +28,7 @@ from typing import Any
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -44,6 +45,8 @@ class PlanKind(Enum):
     TYPENAME = "typename"  # `__typename` on an object type: its name
     LEAF = "leaf"  # basic field of a scalar or enum type: read, coerce
     OBJECT = "object"  # basic field of an object type: read, check its type, descend
+    LEAF_LIST = "leaf_list"  # basic field of a list of scalars or enums: read, coerce each
+    OBJECT_LIST = "object_list"  # basic field of a list of objects: descend into each
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class FieldPlan:
     non_null: bool = False
     # OBJECT: Strawberry's `is_type_of` for types with interfaces (called without info).
     type_check: Callable[[Any, Any], Any] | None = None
+    # Lists: the declared item type (NonNull-wrapped or not).
+    item_type: GraphQLOutputType | None = None
 
 
 _STRAWBERRY_CONVERTER = GraphQLCoreConverter.__module__
@@ -77,6 +82,8 @@ def plan_field(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str)
     field_type = field_def.type
     non_null = isinstance(field_type, GraphQLNonNull)
     named = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if isinstance(named, GraphQLList):
+        return _list_plan(read, field_type, non_null, named.of_type)
     if isinstance(named, GraphQLLeafType):
         return FieldPlan(
             PlanKind.LEAF,
@@ -94,7 +101,29 @@ def plan_field(schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str)
             non_null=non_null,
             type_check=named.is_type_of,
         )
-    return SLOW  # lists, interfaces, unions, types with a value check of their own
+    return SLOW  # interfaces, unions, types with a value check of their own
+
+
+def _list_plan(
+    read: Callable[[Any], Any],
+    field_type: GraphQLOutputType,
+    non_null: bool,
+    item_type: GraphQLOutputType,
+) -> FieldPlan:
+    item = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+    common: dict[str, Any] = {
+        "read": read,
+        "field_type": field_type,
+        "non_null": non_null,
+        "item_type": item_type,
+    }
+    if isinstance(item, GraphQLLeafType):
+        return FieldPlan(PlanKind.LEAF_LIST, coerce=item.coerce_output_value, **common)
+    if isinstance(item, GraphQLObjectType) and _own_type_check(item):
+        return FieldPlan(
+            PlanKind.OBJECT_LIST, object_type=item, type_check=item.is_type_of, **common
+        )
+    return SLOW  # lists of lists, of interfaces or unions
 
 
 def _own_type_check(object_type: GraphQLObjectType) -> bool:

@@ -48,6 +48,14 @@ class Leaf(Named):
     color: Color | None
     loud: Instant | None  # the gateway's DateTime scalar
 
+    @strawberry.field
+    async def boom(self) -> str:
+        """Non-null and async: fails for names starting with `x`, inside a list's items."""
+        await asyncio.sleep(0)
+        if self.name.startswith("x"):
+            raise ValueError(f"boom on {self.name}")
+        return self.name
+
 
 class Broken:
     """Attributes that fail when read, like a property over missing data."""
@@ -70,6 +78,9 @@ class Holder:
     leaves: list[Leaf | None]
     named: Named | None
     count: int | None
+    strict_leaves: list[Leaf]
+    tags: list[str]
+    colors: list[Color] | None
 
     @strawberry.field
     async def later(self) -> Leaf | None:
@@ -89,6 +100,9 @@ def _holder(**overrides: Any) -> Holder:
         "leaves": [_leaf("c"), None, _leaf("d", value=None)],
         "named": _leaf("e"),
         "count": 3,
+        "strict_leaves": [_leaf("g"), _leaf("h")],
+        "tags": ["a", "b"],
+        "colors": [Color.RED, Color.BLUE],
     }
     values.update(overrides)
     return Holder(**values)
@@ -122,6 +136,25 @@ class Query:
         return _holder(count="many", title=object(), leaves=[Broken(), _leaf("f")])
 
     @strawberry.field
+    def bad_items(self) -> Holder | None:
+        # A non-null field failing in a non-null item of a non-null list, a null item in
+        # a list of non-null items, a tag that is no String, a colour that is no Color.
+        return _holder(
+            strict_leaves=[_leaf("i"), _leaf("j", strict=None)],
+            leaves=[_leaf("k", strict=None), _leaf("l")],
+            tags=["a", object()],
+            colors=[Color.RED, "green"],
+        )
+
+    @strawberry.field
+    def null_items(self) -> Holder | None:
+        return _holder(strict_leaves=[_leaf("m"), None], tags=[None], colors=None)
+
+    @strawberry.field
+    def async_failures(self) -> Holder | None:
+        return _holder(strict_leaves=[_leaf("n"), _leaf("x1")], leaves=[_leaf("x2"), None])
+
+    @strawberry.field
     def held_error(self) -> Holder:
         return _holder(title=ValueError("held"), count=_coroutine_value())
 
@@ -138,6 +171,15 @@ DOCUMENTS = [
     "{ oddValues { count title leaves { name strict } } }",
     "{ heldError { title count later { name strict } } }",
     "{ good { later { name loud } leaf { name } } }",
+    "{ good { strictLeaves { name strict boom } tags colors leaves { boom } } }",
+    "{ badItems { title strictLeaves { name strict } } }",
+    "{ badItems { leaves { name strict } tags } }",
+    "{ badItems { colors } }",
+    "{ nullItems { strictLeaves { name } } }",
+    "{ nullItems { tags colors } }",
+    "{ asyncFailures { strictLeaves { name boom } } }",
+    "{ asyncFailures { leaves { name boom } title } }",
+    "{ good { ... on Holder { strictLeaves { ...L } } } } fragment L on Leaf { name loud boom }",
 ]
 
 
@@ -182,13 +224,15 @@ async def test_shortcut_documents_do_fail_somewhere() -> None:
     """The failing documents do fail (else the comparison above would prove little)."""
     schema = _schema(GatewayExecutionContext)
     failing = [d for d in DOCUMENTS if (await schema.execute(d)).errors]
-    assert len(failing) >= 5
+    assert len(failing) >= 12
     # ...and the shortcuts were planned for them, so the comparison compared something.
     kinds = {(t, f): plan.kind for (_, t, f), plan in _PLANS.items()}
     assert kinds[("Leaf", "value")] is PlanKind.LEAF
     assert kinds[("Leaf", "loud")] is PlanKind.LEAF
     assert kinds[("Holder", "must")] is PlanKind.OBJECT
     assert kinds[("Holder", "later")] is PlanKind.SLOW  # a resolver of its own
+    assert kinds[("Holder", "strictLeaves")] is PlanKind.OBJECT_LIST
+    assert kinds[("Holder", "tags")] is PlanKind.LEAF_LIST
 
 
 @pytest.fixture
