@@ -17,7 +17,7 @@ from starlette.requests import Request
 
 from app.settings import Settings
 from app.traffic import Traffic
-from app.transport import UpstreamTransport
+from app.transport import UpstreamClient, UpstreamTransport
 from resolvers.breaker import BreakerPolicy
 from resolvers.cursors import CursorCodec
 from resolvers.errors import Provider
@@ -192,11 +192,11 @@ def _client(settings: Settings, url: str | None, hub: EmulatorHub | None) -> htt
         transport = (
             UpstreamTransport(limits=limits) if settings.upstream_transport == "aiohttp" else None
         )
-        return httpx.AsyncClient(
+        return UpstreamClient(
             base_url=url.rstrip("/"), timeout=timeout, limits=limits, transport=transport
         )
     assert hub is not None  # noqa: S101 - Runtime.create builds a hub whenever a URL is unset
-    return httpx.AsyncClient(
+    return UpstreamClient(
         transport=httpx.ASGITransport(app=hub), base_url=_EMULATOR_BASE, timeout=timeout
     )
 

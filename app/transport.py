@@ -1,4 +1,11 @@
-"""The HTTP transport for configured upstreams: httpx's API over aiohttp's connection pool.
+"""The HTTP client and transport for upstreams: httpx's API over aiohttp's connection pool.
+
+`UpstreamClient` keeps no cookies. One client (one pool) per upstream serves
+every caller of the gateway, so a `Set-Cookie` on one caller's response would
+ride on the next caller's requests; no upstream API here uses cookies. It also
+spares httpx's cookie extraction on every response (about an eighth of a bare
+httpx client's CPU per call, measured with cProfile on 16 concurrent Meet list
+calls against the emulators).
 
 `httpx-aiohttp` maps every aiohttp connection error to `httpx.ConnectTimeout`,
 so a refused connection or a dropped one would read as a timeout. Here only
@@ -12,7 +19,29 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
-__all__ = ["UpstreamTransport"]
+__all__ = ["UpstreamClient", "UpstreamTransport"]
+
+
+class _NoCookies(httpx.Cookies):
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+class UpstreamClient(httpx.AsyncClient):
+    """An `httpx.AsyncClient` whose cookie jar stays empty."""
+
+    _no_cookies = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        return None  # nothing is kept
 
 
 class UpstreamTransport(AiohttpTransport):

@@ -9,6 +9,7 @@ import pytest
 
 from app.asgi import create_app
 from app.settings import Settings
+from app.transport import UpstreamClient
 
 CALL = '{ callSession(callType: "default", callId: "a", sessionId: "b") { callId } }'
 
@@ -40,3 +41,26 @@ async def test_a_refused_connection_is_upstream_unavailable(transport: str) -> N
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     assert error["extensions"]["provider"] == "STREAM_VIDEO"
+
+
+async def test_upstream_clients_keep_no_cookies(settings: Settings) -> None:
+    """One pool serves every caller: a cookie set on one response never rides on the next."""
+    seen: list[str | None] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        return httpx.Response(200, json={}, headers={"set-cookie": "session=caller-a; Path=/"})
+
+    async with UpstreamClient(
+        transport=httpx.MockTransport(upstream), base_url="http://up"
+    ) as client:
+        first = await client.get("/a")
+        await client.get("/a", cookies=None)
+        assert first.headers["set-cookie"].startswith("session=caller-a")
+        assert seen == [None, None]
+        assert len(client.cookies) == 0
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        clients = app.state.runtime.clients
+        assert clients
+        assert all(isinstance(c, UpstreamClient) for c in clients)
