@@ -21,7 +21,7 @@ flat across events.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLOutputType, GraphQLSchema
@@ -206,8 +206,10 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         `@stream`), item errors and the list's own handled as graphql-core does."""
         if any(d.node.directives for d in details):
             return Undefined  # @stream (or another directive): graphql-core's way
-        object_type: GraphQLObjectType = plan.object_type  # type: ignore[assignment]
+        if not items:
+            return []
         item_type: GraphQLOutputType = plan.item_type  # type: ignore[assignment]
+        run = self._subfields(plan.object_type, details, position_context)  # type: ignore[arg-type]
         is_awaitable = self.is_awaitable
         completed: list[Any] = []
         waiting: list[int] = []
@@ -215,9 +217,7 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for index, item in enumerate(items):
                 item_path = path.add_key(index, None)
                 try:
-                    sub = self.collect_and_execute_subfields(
-                        object_type, details, item_path, item, position_context
-                    )
+                    sub = run(item, item_path)
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, details, item_path)
                     sub = None
@@ -257,19 +257,31 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         once its type check passed), its errors handled as execute_field does."""
         field_type: GraphQLOutputType = plan.field_type  # type: ignore[assignment]
         try:
-            completed = self.collect_and_execute_subfields(
-                plan.object_type,  # type: ignore[arg-type]
-                details,
-                path,
-                value,
-                position_context,
-            )
+            run = self._subfields(plan.object_type, details, position_context)  # type: ignore[arg-type]
+            completed = run(value, path)
         except Exception as raw_error:
             self.handle_field_error(raw_error, field_type, details, path)
             return None
         if self.is_awaitable(completed):
             return self._await_completed(completed, field_type, details, path)
         return completed
+
+    def _subfields(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList, position_context: Any
+    ) -> Callable[[Any, Path], Any]:
+        """Executes the sub-selection of `details` on a value of `object_type`.
+
+        Outside incremental delivery (no delivery groups, no `@defer` below) that is
+        `execute_fields` on the collected sub-fields, which is all graphql-core's
+        collect-and-execute would do; the fields are collected once for a whole list.
+        """
+        if position_context is None:
+            grouped, defers, _ = self.collect_subfields(object_type, details)
+            if not defers:
+                execute = self.execute_fields
+                return lambda value, path: execute(object_type, value, path, grouped, None)
+        collect = self.collect_and_execute_subfields
+        return lambda value, path: collect(object_type, details, path, value, position_context)
 
     async def _await_completed(
         self,
