@@ -55,7 +55,9 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # The plans of each grouped field set seen in this execution (by identity; the
         # set is kept alive beside its plans so its id cannot be reused meanwhile).
-        self._field_plans: dict[int, tuple[GroupedFieldSet, list[FieldPlan]]] = {}
+        self._field_plans: dict[
+            int, tuple[GroupedFieldSet, list[tuple[str, FieldDetailsList, FieldPlan]]]
+        ] = {}
 
     def build_per_event_executor(self, payload: Any) -> Any:
         executor = super().build_per_event_executor(payload)
@@ -65,13 +67,13 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _plans_of(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
-    ) -> list[FieldPlan]:
+    ) -> list[tuple[str, FieldDetailsList, FieldPlan]]:
         memo = self._field_plans.get(id(grouped_field_set))
         if memo is not None and memo[0] is grouped_field_set:
             return memo[1]
         plans = [
-            _plan(self.schema, parent_type, details[0].node.name.value)
-            for details in grouped_field_set.values()
+            (name, details, _plan(self.schema, parent_type, details[0].node.name.value))
+            for name, details in grouped_field_set.items()
         ]
         self._field_plans[id(grouped_field_set)] = (grouped_field_set, plans)
         return plans
@@ -94,7 +96,7 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         try:
-            for (name, details), plan in zip(grouped_field_set.items(), plans, strict=True):
+            for name, details, plan in plans:
                 kind = plan.kind
                 if kind is PlanKind.TYPENAME:
                     results[name] = parent_type.name
