@@ -6,21 +6,20 @@ the operation's deadline (httpx's own timeouts do not apply to in-process ASGI
 transports, and a slow upstream must never hang a GraphQL request), bounded
 concurrency, the upstream's circuit breaker, the operation's call budget,
 retries of idempotent reads with backoff that honours `Retry-After`, and the
-mapping of failures to contract error codes (docs/faults.md).
+mapping of failures to contract error codes (resolvers/upstream_status.py,
+docs/faults.md).
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
-import orjson
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -34,6 +33,13 @@ from resolvers import budget, deadline
 from resolvers.breaker import BreakerPolicy, CircuitBreaker
 from resolvers.errors import ErrorCode, GatewayError, Provider, bad_input
 from resolvers.observe import NULL_OBSERVER, RequestScope, UpstreamObserver
+from resolvers.upstream_status import (
+    ErrorParser,
+    error_from_status,
+    json_body,
+    retry_after_seconds,
+    status_error_parser,
+)
 
 if TYPE_CHECKING:
     from resolvers.cache import IdentityKey, UpstreamCache
@@ -50,18 +56,6 @@ __all__ = [
     "status_error_parser",
 ]
 
-_STATUS_CODES: dict[int, ErrorCode] = {
-    400: ErrorCode.BAD_USER_INPUT,
-    401: ErrorCode.UNAUTHENTICATED,
-    403: ErrorCode.FORBIDDEN,
-    404: ErrorCode.NOT_FOUND,
-    408: ErrorCode.UPSTREAM_TIMEOUT,
-    409: ErrorCode.BAD_USER_INPUT,
-    413: ErrorCode.BAD_USER_INPUT,
-    429: ErrorCode.RATE_LIMITED,
-    504: ErrorCode.UPSTREAM_TIMEOUT,
-}
-
 
 def path_of(*segments: str) -> str:
     """Join path segments, percent-encoding each so no input can add a segment or a query.
@@ -76,60 +70,6 @@ def path_of(*segments: str) -> str:
 
 
 _DOT_SEGMENTS = frozenset({"", ".", ".."})
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """`Retry-After` as seconds (delta-seconds or an HTTP-date), if present and sane."""
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
-    raw = raw.split(",")[0].strip()
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def error_from_status(
-    provider: Provider,
-    status: int,
-    *,
-    reason: str | None = None,
-    retry_after: float | None = None,
-    retryable: bool = True,
-) -> GatewayError:
-    """A client-safe error for an upstream HTTP failure. Upstream messages are not copied."""
-    code = _STATUS_CODES.get(status)
-    if code is None:
-        code = ErrorCode.UPSTREAM_UNAVAILABLE if status >= 500 else ErrorCode.BAD_USER_INPUT
-    label = provider.label
-    detail = f" ({reason})" if reason else ""
-    messages = {
-        ErrorCode.NOT_FOUND: f"{label} has no such object{detail}",
-        ErrorCode.UNAUTHENTICATED: f"{label} rejected the credentials{detail}",
-        ErrorCode.FORBIDDEN: f"{label} denied access{detail}",
-        ErrorCode.RATE_LIMITED: f"{label} is rate limiting requests; try again later",
-        ErrorCode.UPSTREAM_TIMEOUT: f"{label} did not answer in time",
-        ErrorCode.UPSTREAM_UNAVAILABLE: f"{label} is unavailable (HTTP {status})",
-        ErrorCode.BAD_USER_INPUT: f"{label} rejected the request{detail}",
-    }
-    return GatewayError(
-        code,
-        messages.get(code, f"{label} failed (HTTP {status})"),
-        provider=provider,
-        upstream_status=status,
-        retry_after=retry_after,
-        reason=reason,
-        retryable=retryable,
-    )
-
-
-ErrorParser = Callable[[httpx.Response], GatewayError]
 
 
 @dataclass(frozen=True)
@@ -231,27 +171,54 @@ class UpstreamHttp:
         # passes the breaker and runs within what is left of the deadline.
         budget.charge(self.provider)
         attempts = self._policy.attempts if idempotent else 1
+
+        async def attempt(number: int) -> httpx.Response:
+            if self.throttle is not None:
+                await self.throttle.acquire(identity, path)
+            return await self._attempt(
+                method, path, params, headers, json, identity=identity, attempt=number
+            )
+
+        # The first attempt runs directly: most calls succeed at once, and setting up
+        # tenacity costs as much as a tenth of a call's CPU. A retryable failure hands
+        # over to tenacity, which sees the same first attempt fail (it is not made
+        # again) and waits, stops and retries exactly as it would have.
+        try:
+            return await attempt(1)
+        except GatewayError as exc:
+            if attempts == 1 or not self._retryable(exc):
+                raise self._settled(exc) from None
+            first = exc
+        try:
+            return await self._retry(attempt, first, attempts)
+        except GatewayError as exc:
+            raise self._settled(exc) from None
+
+    async def _retry(
+        self,
+        attempt: Callable[[int], Awaitable[httpx.Response]],
+        first: GatewayError,
+        attempts: int,
+    ) -> httpx.Response:
         retrying = AsyncRetrying(
             stop=stop_any(stop_after_attempt(attempts), _StopAtDeadline()),
             retry=retry_if_exception(self._retryable),
             wait=self._wait,
             reraise=True,
         )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    if self.throttle is not None:
-                        await self.throttle.acquire(identity, path)
-                    number = attempt.retry_state.attempt_number
-                    return await self._attempt(
-                        method, path, params, headers, json, identity=identity, attempt=number
-                    )
-        except GatewayError as exc:
-            if exc.code is ErrorCode.RATE_LIMITED and exc.retry_after is None:
-                # The upstream gave no figure: the gateway's estimate is its next backoff.
-                exc.retry_after = max(1.0, self._policy.max_delay)
-            raise
+        async for state in retrying:
+            with state:
+                number = state.retry_state.attempt_number
+                if number == 1:
+                    raise first  # made already, by `_send`
+                return await attempt(number)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    def _settled(self, exc: GatewayError) -> GatewayError:
+        if exc.code is ErrorCode.RATE_LIMITED and exc.retry_after is None:
+            # The upstream gave no figure: the gateway's estimate is its next backoff.
+            exc.retry_after = max(1.0, self._policy.max_delay)
+        return exc
 
     async def _attempt(
         self,
@@ -359,28 +326,3 @@ class _StopAtDeadline(stop_base):
     def __call__(self, retry_state: RetryCallState) -> bool:
         left = deadline.remaining()
         return left is not None and retry_state.upcoming_sleep >= left
-
-
-def json_body(response: httpx.Response, provider: Provider) -> Any:
-    """The decoded JSON body, or UPSTREAM_UNAVAILABLE for a malformed one."""
-    try:
-        # orjson: several times faster than the standard library on list pages.
-        return orjson.loads(response.content)
-    except ValueError as exc:
-        raise GatewayError(
-            ErrorCode.UPSTREAM_UNAVAILABLE,
-            f"{provider.label} sent a malformed response",
-            provider=provider,
-            upstream_status=response.status_code,
-        ) from exc
-
-
-def status_error_parser(provider: Provider) -> ErrorParser:
-    """Map by HTTP status only (plus `Retry-After`); for upstreams with no richer body."""
-
-    def parse(response: httpx.Response) -> GatewayError:
-        return error_from_status(
-            provider, response.status_code, retry_after=retry_after_seconds(response.headers)
-        )
-
-    return parse
