@@ -42,6 +42,12 @@ class Instant:
     @classmethod
     def parse(cls, text: str) -> Instant:
         """Parse RFC 3339 with 0-9 fractional digits and any offset; ValueError if not."""
+        if cls is Instant:
+            return _parsed(text)
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Instant:
         match = _RFC3339.match(text.strip())
         if match is None:
             raise ValueError(f"not an RFC 3339 timestamp: {text[:64]!r}")
@@ -118,8 +124,13 @@ class Instant:
         )
 
 
-# Bounded memo by value: the same sessions are read again and again (dashboards refresh),
-# and each read parses new Instants for the same times.
+# Bounded memos by value: the same sessions are read again and again (dashboards refresh,
+# cached pages are parsed again on every hit), and each read parses the same times.
+@functools.lru_cache(maxsize=16384)
+def _parsed(text: str) -> Instant:
+    return Instant._parse(text)  # ValueError is not cached: lru_cache keeps results only
+
+
 @functools.lru_cache(maxsize=16384)
 def _rfc3339(ns: int) -> str:
     seconds, frac = divmod(ns, _NS_PER_S)

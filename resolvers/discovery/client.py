@@ -41,9 +41,13 @@ class DiscoveryClient:
         self._http = http
         self._static = static_token
         self._caller = caller_auth
+        self._auth_kwargs: dict[str, Any] | None = None
 
     def _auth(self) -> dict[str, Any]:
-        return google_auth(self._http, self._static, self._caller)
+        # Once per client (one per request): the token and its keyed hash do not change.
+        if self._auth_kwargs is None:
+            self._auth_kwargs = google_auth(self._http, self._static, self._caller)
+        return self._auth_kwargs
 
     async def get(self, name: str, *, details: bool = False) -> models.Session:
         params = {"includeAnswerDetails": "true"} if details else None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.google import google_auth
@@ -59,9 +60,13 @@ class MeetClient:
         self._http = http
         self._static = static_token
         self._caller = caller_auth
+        self._auth_kwargs: dict[str, Any] | None = None
 
     def _auth(self) -> dict[str, Any]:
-        return google_auth(self._http, self._static, self._caller)
+        # Once per client (one per request): the token and its keyed hash do not change.
+        if self._auth_kwargs is None:
+            self._auth_kwargs = google_auth(self._http, self._static, self._caller)
+        return self._auth_kwargs
 
     async def get(self, name: str, model: type[M]) -> M:
         response = await self._http.send("GET", path_of("v2", *segments(name)), **self._auth())
@@ -94,10 +99,23 @@ def _list_page(listing: Listing, response: httpx.Response) -> TokenPage[Any]:
         raise _malformed()
     total = body.get("totalSize")
     return TokenPage(
-        items=[_parse(listing.model, item) for item in raw_items],
+        items=_parse_items(listing.model, raw_items),
         next_token=body.get("nextPageToken") or None,
         total=total if isinstance(total, int) else (0 if listing.with_total else None),
     )
+
+
+def _parse_items(model: type[BaseModel], raw_items: list[Any]) -> list[Any]:
+    try:
+        return _items_adapter(model).validate_python(raw_items)
+    except ValueError as exc:
+        raise _malformed() from exc
+
+
+@functools.cache
+def _items_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    # One validation call for the whole page instead of one per item.
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def _parse(model: type[M], raw: Any) -> M:
