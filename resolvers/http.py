@@ -32,6 +32,7 @@ from tenacity.stop import stop_base
 
 from resolvers import budget, deadline
 from resolvers.breaker import BreakerPolicy, CircuitBreaker
+from resolvers.cache import dependencies
 from resolvers.errors import ErrorCode, GatewayError, Provider, bad_input
 from resolvers.observe import NULL_OBSERVER, RequestScope, UpstreamObserver
 from resolvers.upstream_status import (
@@ -150,6 +151,7 @@ class UpstreamHttp:
             return await self.cache.send(
                 method, path, params, json, identity=identity, call=call, observer=self.observer
             )
+        dependencies.uncacheable("an upstream call bypassed the cache")
         return await call()
 
     def identity_of(self, credential: str) -> str | None:

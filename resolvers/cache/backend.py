@@ -65,6 +65,17 @@ class MemoryBackend:
         self._entries.move_to_end(key)
         return entry[0]
 
+    def holds(self, key: str, stamp: bytes) -> bool:
+        """Whether the instance of `key` whose value starts with `stamp` is still stored.
+
+        For the operation-result cache's validity check; touching the entry keeps
+        what a cached answer depends on from being evicted before the answer."""
+        entry = self._entries.get(key)
+        if entry is None or not entry[0].startswith(stamp) or entry[1] <= self.clock():
+            return False
+        self._entries.move_to_end(key)
+        return True
+
     async def put_many(self, entries: Sequence[Entry]) -> None:
         for key, value, ttl, tags in entries:
             self._put(key, value, ttl, tags)

@@ -45,7 +45,9 @@ def _digest(*parts: object) -> str:
 def entry_key(upstream: str, identity: str, read: Read) -> str:
     """The key of one cached response: method, path, sorted parameters and body, per identity."""
     params = sorted(read.params)
-    return f"{_PREFIX}e:{upstream}:{_digest(identity, read.method, read.path, params, read.body)}"
+    # `e2`: the value carries a stamp since the operation-result cache (older replicas
+    # sharing a Redis during a rolling deploy read and write `e:` entries of their own).
+    return f"{_PREFIX}e2:{upstream}:{_digest(identity, read.method, read.path, params, read.body)}"
 
 
 def fact_key(upstream: str, identity: str, resource: str) -> str:

@@ -42,11 +42,14 @@ class RedisBackend:
             socket_connect_timeout=timeout,
         )
         self.client: aioredis.Redis = aioredis.Redis(connection_pool=pool)
+        # Shared by everything on this Redis (upstream reads, operation results): one
+        # outage is one warning, whichever of them meets it first.
         self._timeout = timeout
         self.available = True
         self.failures = 0
 
-    async def _safely(self, action: Callable[[], Awaitable[T]], fallback: T) -> T:
+    async def guarded(self, action: Callable[[], Awaitable[T]], fallback: T) -> T:
+        """`action`'s result, or `fallback` if Redis fails or is too slow (logged once)."""
         try:
             async with asyncio.timeout(self._timeout * 3):
                 result = await action()
@@ -71,7 +74,7 @@ class RedisBackend:
             values = await self.client.mget(list(keys))
             return [value if isinstance(value, bytes) else None for value in values]
 
-        return await self._safely(read, [None] * len(keys))
+        return await self.guarded(read, [None] * len(keys))
 
     async def put_many(self, entries: Sequence[Entry]) -> None:
         kept = [(key, value, int(ttl * 1000), tags) for key, value, ttl, tags in entries]
@@ -91,7 +94,7 @@ class RedisBackend:
                         pipe.pexpire(tag, milliseconds, nx=True)
                 await pipe.execute()
 
-        await self._safely(write, None)
+        await self.guarded(write, None)
 
     async def invalidate(self, tags: Sequence[str]) -> None:
         async def drop() -> None:
@@ -99,7 +102,7 @@ class RedisBackend:
                 members = await self.client.smembers(tag)  # type: ignore[misc]
                 await self.client.delete(tag, *members)
 
-        await self._safely(drop, None)
+        await self.guarded(drop, None)
 
     async def close(self) -> None:
         with contextlib.suppress(RedisError, OSError):

@@ -9,6 +9,7 @@ retry and no concurrency slot.
 from __future__ import annotations
 
 import asyncio
+import os
 import struct
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,16 +19,21 @@ from typing import Any
 import httpx
 import orjson
 
+from resolvers.cache import dependencies
 from resolvers.cache.backend import CacheBackend, Clock, Entry
 from resolvers.cache.keys import IdentityKey, entry_key, fact_key, tag_key
 from resolvers.cache.policy import CachePolicy, Kind, Lifetime, Read
 from resolvers.errors import Provider
 from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 
-__all__ = ["Lifetimes", "TrafficCache", "UpstreamCache"]
+__all__ = ["STAMP_SIZE", "Lifetimes", "TrafficCache", "UpstreamCache"]
 
 _MAX_WRITTEN = 10_000
-_HEADER = struct.Struct(">dH")  # expiry (epoch seconds), HTTP status; then the body bytes
+# Expiry (epoch seconds), HTTP status, a random stamp; then the body bytes. The header
+# names one stored instance of an entry: an operation result computed from it is valid
+# only while that very instance is stored (resolvers/cache/dependencies.py).
+_HEADER = struct.Struct(">dH8s")
+STAMP_SIZE = _HEADER.size
 Call = Callable[[], Awaitable[httpx.Response]]
 
 
@@ -114,6 +120,7 @@ class UpstreamCache:
         """Answer a read from the cache or one shared call; let a write through, then invalidate."""
         if not self.policy.is_read(method, path):
             tags = [tag_key(self.name, tag) for tag in self.policy.invalidates(method, path)]
+            dependencies.uncacheable("it wrote upstream")
             try:
                 return await call()
             finally:  # a failed or timed-out write may still have changed something
@@ -127,6 +134,8 @@ class UpstreamCache:
         flight = self.shared.flights.get(key)
         if flight is not None:
             observer.cache_result(self.provider, "shared")
+            # The leader stores the answer; this operation cannot tell which instance.
+            dependencies.uncacheable("it shared a call in flight")
             return await _follow(flight, call)
         observer.cache_result(self.provider, "miss")
         return await self._lead(key, read, identity, call)
@@ -143,6 +152,8 @@ class UpstreamCache:
             raise
         except BaseException as exc:
             future.set_exception(exc)
+            # A resolver may turn the failure into a plain null: still not an upstream entry.
+            dependencies.uncacheable("an upstream read failed")
             raise
         else:
             future.set_result(response)
@@ -156,9 +167,10 @@ class UpstreamCache:
         (raw,) = await self.shared.backend.get_many([key])
         if raw is None or len(raw) < _HEADER.size:
             return None
-        expires, status = _HEADER.unpack_from(raw)
+        expires, status, _ = _HEADER.unpack_from(raw)
         if expires <= self.shared.clock():
             return None
+        dependencies.depend(key, raw[:STAMP_SIZE], expires)
         return httpx.Response(
             status, content=raw[_HEADER.size :], headers={"content-type": "application/json"}
         )
@@ -169,6 +181,7 @@ class UpstreamCache:
         try:
             body = orjson.loads(response.content)
         except orjson.JSONDecodeError:
+            dependencies.uncacheable("an upstream answer was not JSON")
             return  # the client will report it; never keep what cannot be read
         backend, now = self.shared.backend, self.shared.clock()
         learned = self.policy.learn(read, body)
@@ -181,8 +194,11 @@ class UpstreamCache:
         ttl = self.shared.lifetimes.ttl(self.policy.lifetime(read, body, facts, now), now)
         tags = tuple(tag_key(self.name, tag) for tag in self.policy.tags(read))
         if ttl > 0 and not self.shared.written_since(list(tags), mark):
-            value = _HEADER.pack(now + ttl, response.status_code) + response.content
-            entries.append((key, value, ttl, tags))
+            header = _HEADER.pack(now + ttl, response.status_code, os.urandom(8))
+            entries.append((key, header + response.content, ttl, tags))
+            dependencies.depend(key, header, now + ttl)
+        else:
+            dependencies.uncacheable("an upstream read is not kept (TTL 0 or raced a write)")
         await backend.put_many(entries)
 
     async def _facts(
