@@ -32,6 +32,7 @@ from app.observability import Observability, RequestObserver, observed_schema
 from app.observability.endpoint import metrics_route
 from app.persisted import PersistedOperations, load_manifest, raw_payload
 from app.readiness import Readiness
+from app.result_cache import with_result_cache
 from app.runtime import Runtime, schema_for
 from app.settings import Settings
 from app.webhooks import LiveEvents, webhook_routes
@@ -61,6 +62,9 @@ class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
         self._settings = settings
         self._persisted = persisted
         schema = observed_schema(schema_for(settings), observability.extension())
+        # Whole answers of queries (on when the runtime has a result cache): a hit
+        # skips execution, everything around it still happens.
+        schema = with_result_cache(schema, observability.metrics)
         super().__init__(schema, **kwargs)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]

@@ -15,6 +15,7 @@ import strawberry
 from pydantic import SecretStr
 from starlette.requests import Request
 
+from app.result_cache import OperationResults, build_results
 from app.settings import Settings
 from app.traffic import Traffic
 from app.transport import UpstreamClient, UpstreamTransport
@@ -55,6 +56,8 @@ class Runtime:
     traffic: Traffic
     clients: list[httpx.AsyncClient] = field(default_factory=list)
     live: LiveEvents | None = None
+    # Whole query answers over the upstream cache (None: off; app/result_cache.py).
+    results: OperationResults | None = None
 
     @classmethod
     def create(
@@ -79,15 +82,17 @@ class Runtime:
         )
         from app.webhooks.build import build_live  # noqa: PLC0415 - app-level wiring
 
+        codec = CursorCodec(_stretch(secret) if secret else os.urandom(32))
         return cls(
             settings=settings,
             hub=hub,
             upstreams=upstreams,
-            codec=CursorCodec(_stretch(secret) if secret else os.urandom(32)),
+            codec=codec,
             schema=schema_for(settings),
             traffic=traffic,
             clients=clients,
             live=build_live(settings, upstreams),
+            results=build_results(settings, traffic, codec),
         )
 
     def context_for(self, request: Request | HTTPConnection | None) -> Context:
@@ -114,6 +119,8 @@ class Runtime:
             await self.live.close()
         for client in self.clients:
             await client.aclose()
+        if self.results is not None:
+            await self.results.cache.close()
         await self.traffic.close()
 
     def upstream_modes(self) -> dict[str, str]:

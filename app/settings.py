@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     cache_live_ttl: float = Field(default=5.0, ge=0)
     cache_max_entries: int = Field(default=20000, ge=0, description="In-process cache bound")
     cache_max_bytes: int = Field(default=256 << 20, ge=0, description="In-process cache bytes")
+    # Whole query answers over the upstream cache (app/result_cache.py); None: on whenever
+    # the upstream cache keeps anything (either TTL above 0).
+    response_cache: bool | None = Field(
+        default=None, description="Cache complete query answers derived from cached reads"
+    )
+    response_cache_max_entries: int = Field(default=2000, ge=0, description="In-process bound")
+    response_cache_max_bytes: int = Field(default=64 << 20, ge=0, description="In-process bytes")
     throttle_max_wait: float = Field(
         default=5.0, ge=0, description="Longest a call waits for quota before RATE_LIMITED"
     )

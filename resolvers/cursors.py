@@ -42,6 +42,14 @@ class CursorCodec:
             raise ValueError("cursor secret must be at least 16 bytes")
         self._secret = secret
 
+    @property
+    def fingerprint(self) -> str:
+        """Names the key without revealing it: answers holding cursors are shared only
+        between gateways that sign (and so accept) the same cursors."""
+        return hmac.digest(self._secret, b"sessiongraph-cursor-fingerprint", hashlib.sha256)[
+            :12
+        ].hex()
+
     def _mac(self, scope: str, payload: str) -> str:
         message = f"{_VERSION}\n{scope}\n{payload}".encode()
         # The one-shot C path: every edge of every page is signed.
