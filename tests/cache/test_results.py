@@ -11,8 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.asgi import create_app
 from app.emulators import EmulatorHub
 from app.emulators.config import DEMO_CREDENTIALS
 from app.emulators.framework.knobs import FaultRule
@@ -107,6 +111,29 @@ async def test_a_repeat_is_answered_whole_with_the_same_bytes_and_no_upstream_ca
     # Not re-executed: the upstream cache was not even asked.
     meet_hits = {"provider": "GOOGLE_MEET", "result": "hit"}
     assert _value(after, CACHE, **meet_hits) == _value(before, CACHE, **meet_hits)
+
+
+async def test_a_hit_still_has_its_operation_span(
+    cache_settings: Settings, hub: EmulatorHub
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    app = create_app(cache_settings, hub=hub, tracer_provider=provider)
+    query = "query Ended" + RECORD.removeprefix("query")
+    variables = {"name": _ended_record(hub).name}
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            first = await client.post("/graphql", json={"query": query, "variables": variables})
+            assert len(exporter.get_finished_spans()) > 1  # the operation and its calls
+            exporter.clear()
+            again = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert again.content == first.content
+    [span] = exporter.get_finished_spans()  # no upstream call, so no client span
+    assert span.name == "query Ended"
+    assert span.attributes is not None
+    assert span.attributes["sessiongraph.outcome"] == "success"
 
 
 async def test_different_google_tokens_never_share_an_answer(
