@@ -161,6 +161,8 @@ class UpstreamCache:
             self.shared.flights.pop(key, None)
         if self.shared.lifetimes.keeps_entries:
             await self._store(key, read, identity, response, mark)
+        else:
+            dependencies.uncacheable("the upstream cache keeps nothing (both TTLs 0)")
         return response
 
     async def _lookup(self, key: str) -> httpx.Response | None:
