@@ -75,6 +75,10 @@ class GatewayMetrics:
         )
         for provider in Provider:
             self.breaker_open.labels(provider=provider.value).set(0)
+        # The labelled children, bound once: `.labels(...)` validates and locks on every
+        # call (2 µs each); the label sets are bounded (providers x statuses).
+        self._upstream: dict[tuple[Provider, str], tuple[Counter, Histogram]] = {}
+        self._cache: dict[tuple[Provider, str], Counter] = {}
 
     def operation_label(self, name: str | None) -> str:
         """`name` as a label: the first `max_operation_names` names are kept, then "other"."""
@@ -93,12 +97,23 @@ class GatewayMetrics:
         self.operation_duration.observe(seconds)
 
     def record_upstream(self, provider: Provider, status: str, seconds: float) -> None:
-        self.upstream_requests.labels(provider=provider.value, status=status).inc()
-        self.upstream_duration.labels(provider=provider.value).observe(seconds)
+        children = self._upstream.get((provider, status))
+        if children is None:
+            children = self._upstream[(provider, status)] = (
+                self.upstream_requests.labels(provider=provider.value, status=status),
+                self.upstream_duration.labels(provider=provider.value),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def record_cache(self, provider: Provider, result: CacheResult) -> None:
         """For the response cache: one call per lookup."""
-        self.cache_requests.labels(provider=provider.value, result=result).inc()
+        child = self._cache.get((provider, result))
+        if child is None:
+            child = self._cache[(provider, result)] = self.cache_requests.labels(
+                provider=provider.value, result=result
+            )
+        child.inc()
 
     def set_breaker_open(self, provider: Provider, is_open: bool) -> None:
         """For the circuit breaker: call on every open/close transition."""
