@@ -47,11 +47,9 @@ def _exporter(name: str) -> SpanExporter:
     if name != "otlp":
         _log.warning("OTEL_TRACES_EXPORTER=%s is not supported; using otlp", name)
     # Imported here: the exporter pulls in protobuf, which an untraced gateway never needs.
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # noqa: PLC0415
-        OTLPSpanExporter,
-    )
+    from app.observability.export import OTLPWireExporter  # noqa: PLC0415
 
-    return OTLPSpanExporter()  # reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout)
+    return OTLPWireExporter()  # reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout)
 
 
 class Tracing:
