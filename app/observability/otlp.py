@@ -2,12 +2,13 @@
 
 The reference encoder (`opentelemetry.exporter.otlp.proto.common`) builds a
 protobuf object per span, attribute and value and then serializes the tree:
-about 40 µs per span here, more than making the span. Our spans repeat the
-same few attributes (method, route template, provider, status), so this one
-writes the wire format itself (https://protobuf.dev/programming-guides/encoding/)
-and keeps each encoded key/value pair: a span costs a few µs. The bytes are
-the same as the reference encoder's (tests/observability/test_otlp.py
-compares them), fields in field-number order as protobuf writes them.
+about 40 µs per span here, more than making the span. This one writes the
+wire format itself (https://protobuf.dev/programming-guides/encoding/). A
+gateway's spans come in few shapes (one per route, method, provider and
+status), so all of a span but its ids and times is kept per shape and reused:
+a span costs a few µs. The bytes are the reference encoder's
+(tests/observability/test_otlp.py compares them), fields in field-number order
+as protobuf writes them.
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ _fixed32 = struct.Struct("<I").pack
 _double = struct.Struct("<d").pack
 _SMALL = [bytes([n]) for n in range(128)]
 _INT64 = (-(1 << 63), (1 << 63) - 1)
-# Encoded fields that spans repeat: names, statuses, attribute blocks.
-_MAX_CACHED = 4096
-_NAMES: dict[str, bytes] = {}
-_STATUSES: dict[tuple[int, str | None], bytes] = {}
-_BLOCKS: dict[tuple[int, tuple[tuple[str, Any], ...], tuple[type, ...]], bytes] = {}
+# Per shape (name, kind, attributes with their types, status, parent remote or not):
+# (fields 5-6, fields 9-16). Typed, as True == 1 in Python; no floats, as 0.0 == -0.0.
+_SHAPES: dict[tuple[object, ...], tuple[bytes, bytes]] = {}
+_MAX_SHAPES = 4096
 _CACHEABLE = frozenset({str, int, bool})
 # SDK SpanKind INTERNAL=0 …, OTLP's SPAN_KIND_INTERNAL=1 ….
 _KINDS = [b"\x30" + bytes([value + 1]) for value in sorted(k.value for k in SpanKind)]
@@ -67,22 +67,29 @@ def _string(tag: int, text: str) -> bytes:
 def encode_spans(spans: Sequence[ReadableSpan]) -> bytes:
     """The `ExportTraceServiceRequest` the OTLP exporters send for `spans`: grouped by
     resource, then by instrumentation scope, in order of first appearance."""
-    # Grouped by identity first: Resource.__hash__ serializes its attributes to JSON.
-    by_resource: dict[int, tuple[Resource, dict[InstrumentationScope | None, list[bytes]]]] = {}
+    groups: list[tuple[Resource, dict[InstrumentationScope | None, list[bytes]]]] = []
+    # Each (resource, scope) pair's group, found by identity: their hashes are dear
+    # (Resource.__hash__ serializes its attributes to JSON). Equal objects share a group.
+    known: dict[tuple[int, int], list[bytes]] = {}
     for span in spans:
-        group = by_resource.get(id(span.resource))
-        if group is None:
-            group = by_resource[id(span.resource)] = (span.resource, {})
-        group[1].setdefault(span.instrumentation_scope or None, []).append(_span(span))
-    merged: list[tuple[Resource, dict[InstrumentationScope | None, list[bytes]]]] = []
-    for resource, scopes in by_resource.values():
-        twin = next((m for m in merged if m[0] == resource), None)
-        if twin is None:
-            merged.append((resource, scopes))
-        else:
-            for scope, encoded in scopes.items():
-                twin[1].setdefault(scope, []).extend(encoded)
-    return b"".join(_field(0x0A, _resource_spans(r, s)) for r, s in merged)
+        resource, scope = span.resource, span.instrumentation_scope
+        encoded = known.get((id(resource), id(scope)))
+        if encoded is None:
+            encoded = known[(id(resource), id(scope))] = _group(groups, resource, scope)
+        encoded.append(_span(span))
+    return b"".join(_field(0x0A, _resource_spans(r, s)) for r, s in groups)
+
+
+def _group(
+    groups: list[tuple[Resource, dict[InstrumentationScope | None, list[bytes]]]],
+    resource: Resource,
+    scope: InstrumentationScope | None,
+) -> list[bytes]:
+    scopes = next((s for r, s in groups if r is resource or r == resource), None)
+    if scopes is None:
+        scopes = {}
+        groups.append((resource, scopes))
+    return scopes.setdefault(scope or None, [])
 
 
 def _resource_spans(
@@ -122,34 +129,53 @@ def _span(span: ReadableSpan) -> bytes:
         parts.append(_string(0x1A, context.trace_state.to_header()))
     if parent is not None:
         parts.append(b"\x22\x08" + parent.span_id.to_bytes(8, "big"))
-    parts.append(_name(span.name))
-    parts.append(_KINDS[span.kind.value])
+    name_kind, rest = _shape(span, parent)
+    parts.append(name_kind)
     if span.start_time:
         parts.append(b"\x39" + _fixed64(span.start_time))
     if span.end_time:
         parts.append(b"\x41" + _fixed64(span.end_time))
-    parts.append(_attributes(0x4A, span.attributes))
-    _count(parts, 0x50, span.dropped_attributes)
-    events, links = span.events, span.links
-    if events:
-        parts.extend(_field(0x5A, _event(e)) for e in events)
-    _count(parts, 0x60, span.dropped_events)
-    if links:
-        parts.extend(_field(0x6A, _link(link)) for link in links)
-    _count(parts, 0x70, span.dropped_links)
-    parts.append(_status(span.status))
-    parts.append(_REMOTE_PARENT if parent is not None and parent.is_remote else _LOCAL_PARENT)
+    parts.append(rest)
     return b"".join(parts)
 
 
-def _name(name: str) -> bytes:
-    field = _NAMES.get(name)
-    if field is None:
-        field = _string(0x2A, name) if name else b""
-        if len(_NAMES) >= _MAX_CACHED:
-            _NAMES.clear()
-        _NAMES[name] = field
-    return field
+def _shape(span: ReadableSpan, parent: SpanContext | None) -> tuple[bytes, bytes]:
+    """The fields around the times: name and kind (5-6), and attributes to flags (9-16)."""
+    events, links = span.events, span.links
+    key = None
+    if not (events or links or span.dropped_attributes or span.dropped_events):
+        attributes = span.attributes or {}
+        types = tuple(map(type, attributes.values()))
+        if _CACHEABLE.issuperset(types):
+            status = span.status
+            key = (
+                span.name,
+                span.kind.value,
+                tuple(attributes.items()),
+                types,
+                status.status_code.value,
+                status.description,
+                parent is not None and parent.is_remote,
+                span.dropped_links,
+            )
+            shape = _SHAPES.get(key)
+            if shape is not None:
+                return shape
+    name_kind = (_string(0x2A, span.name) if span.name else b"") + _KINDS[span.kind.value]
+    rest = [_attributes(0x4A, span.attributes)]
+    _count(rest, 0x50, span.dropped_attributes)
+    rest.extend(_field(0x5A, _event(e)) for e in events)
+    _count(rest, 0x60, span.dropped_events)
+    rest.extend(_field(0x6A, _link(link)) for link in links)
+    _count(rest, 0x70, span.dropped_links)
+    rest.append(_field(0x7A, _status(span.status)))
+    rest.append(_REMOTE_PARENT if parent is not None and parent.is_remote else _LOCAL_PARENT)
+    shape = (name_kind, b"".join(rest))
+    if key is not None:
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()  # an unbounded set of shapes: stop remembering them
+        _SHAPES[key] = shape
+    return shape
 
 
 def _count(parts: list[bytes], tag: int, n: int) -> None:
@@ -164,20 +190,12 @@ def _flags(parent: SpanContext | None) -> int:
 
 
 def _status(status: Status) -> bytes:
-    """The span's `status` field (always written: the reference encoder sets it)."""
-    key = (status.status_code.value, status.description)
-    field = _STATUSES.get(key)
-    if field is None:
-        parts = []
-        if status.description:
-            parts.append(_string(0x12, status.description))
-        if status.status_code is not StatusCode.UNSET:
-            parts += (b"\x18", _SMALL[status.status_code.value])
-        field = _field(0x7A, b"".join(parts))
-        if len(_STATUSES) >= _MAX_CACHED:
-            _STATUSES.clear()
-        _STATUSES[key] = field
-    return field
+    parts = []
+    if status.description:
+        parts.append(_string(0x12, status.description))
+    if status.status_code is not StatusCode.UNSET:
+        parts += (b"\x18", _SMALL[status.status_code.value])
+    return b"".join(parts)
 
 
 def _event(event: Event) -> bytes:
@@ -208,33 +226,19 @@ def _link(link: Link) -> bytes:
 
 def _attributes(tag: int, attributes: Mapping[str, Any] | None) -> bytes:
     """Repeated `KeyValue`s, each field tagged `tag`; a pair that cannot be encoded is
-    logged and left out, as the reference encoder does. Spans repeat the same few
-    attribute sets, so whole blocks of str/int/bool values are kept (with their types:
-    True == 1, and floats are left out as 0.0 == -0.0)."""
+    logged and left out, as the reference encoder does."""
     if not attributes:
         return b""
-    items = tuple(attributes.items())
-    types = tuple(map(type, attributes.values()))
-    cacheable = _CACHEABLE.issuperset(types)
-    if cacheable:
-        block = _BLOCKS.get((tag, items, types))
-        if block is not None:
-            return block
     parts: list[bytes] = []
     tag_byte = _SMALL[tag]
-    for key, value in items:
+    for key, value in attributes.items():
         try:
             pair = _string(0x0A, key) + _field(0x12, _value(value))
         except (TypeError, ValueError, OverflowError) as exc:
             _log.error("Failed to encode key %s: %s", key, exc)
             continue
         parts += (tag_byte, _varint(len(pair)), pair)
-    block = b"".join(parts)
-    if cacheable:
-        if len(_BLOCKS) >= _MAX_CACHED:
-            _BLOCKS.clear()  # an unbounded set of values: stop remembering them
-        _BLOCKS[(tag, items, types)] = block
-    return block
+    return b"".join(parts)
 
 
 def _value(value: object) -> bytes:  # noqa: PLR0911 (one return per AnyValue member)
