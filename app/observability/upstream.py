@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.trace import Status, StatusCode
 
 from app.observability.metrics import GatewayMetrics
 from app.observability.requests import current_request
 from app.observability.routes import route_template
+from app.observability.spans import ClientSpan
 from app.observability.tracing import Tracing
 from resolvers.errors import Provider
 from resolvers.observe import CacheResult
@@ -16,6 +17,8 @@ from resolvers.observe import CacheResult
 __all__ = ["GatewayUpstreamObserver"]
 
 _NO_HEADERS: Mapping[str, str] = {}
+_UNSET = Status(StatusCode.UNSET)
+_ERROR = Status(StatusCode.ERROR)
 
 
 class _Call:
@@ -25,7 +28,7 @@ class _Call:
         self,
         metrics: GatewayMetrics | None,
         provider: Provider,
-        span: Span | None,
+        span: ClientSpan | None,
         headers: Mapping[str, str],
     ) -> None:
         self._metrics = metrics
@@ -41,14 +44,14 @@ class _Call:
         if self._metrics is not None:
             self._metrics.record_upstream(self._provider, label, seconds)
         span = self._span
-        if span is None:
+        if span is None or not span.is_recording:
             return
-        if status is not None:
-            span.set_attribute("http.response.status_code", status)
-        if status is None or status >= 400:
-            span.set_attribute("error.type", label)
-            span.set_status(Status(StatusCode.ERROR))
-        span.end()
+        if status is None:
+            span.end({"error.type": label}, _ERROR)
+        elif status >= 400:
+            span.end({"http.response.status_code": status, "error.type": label}, _ERROR)
+        else:
+            span.end({"http.response.status_code": status}, _UNSET)
 
 
 class GatewayUpstreamObserver:
@@ -57,27 +60,26 @@ class GatewayUpstreamObserver:
     def __init__(self, metrics: GatewayMetrics | None, tracing: Tracing | None) -> None:
         self._metrics = metrics
         self._tracing = tracing
+        self._spans = tracing.client_spans if tracing is not None else None
 
     def request_started(self, provider: Provider, method: str, path: str, attempt: int) -> _Call:
         state = current_request()
         if state is not None:
             state.upstream_calls += 1
-        if self._tracing is None:
+        if self._spans is None or self._tracing is None:
             return _Call(self._metrics, provider, None, _NO_HEADERS)
         route = route_template(provider, path)
         # OTel HTTP client conventions: "{method} {route}", resend count from the 2nd try.
-        span = self._tracing.tracer.start_span(
+        span = self._spans.start(
             f"{method} {route}",
-            kind=SpanKind.CLIENT,
-            attributes={
+            {
                 "http.request.method": method,
                 "url.template": route,
                 "sessiongraph.provider": provider.value,
                 "http.request.resend_count": attempt - 1,
             },
         )
-        headers = Tracing.outgoing_headers(set_span_in_context(span))
-        return _Call(self._metrics, provider, span, headers)
+        return _Call(self._metrics, provider, span, self._tracing.client_headers(span))
 
     def cache_result(self, provider: Provider, result: CacheResult) -> None:
         if self._metrics is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -31,13 +32,23 @@ class Traced:
     spans: InMemorySpanExporter
 
 
-@pytest.fixture
-async def traced(settings: Settings, hub: EmulatorHub) -> AsyncIterator[Traced]:
+@asynccontextmanager
+async def traced_app(
+    settings: Settings, hub: EmulatorHub, provider: TracerProvider | None = None
+) -> AsyncIterator[Traced]:
+    """The app tracing into an in-memory exporter, on `provider` (default: a new one,
+    which reads `OTEL_TRACES_SAMPLER` from the environment as any SDK provider does)."""
     exporter = InMemorySpanExporter()
-    provider = TracerProvider()
+    provider = provider or TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     app = create_app(settings, hub=hub, tracer_provider=provider)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
             yield Traced(app, client, exporter)
+
+
+@pytest.fixture
+async def traced(settings: Settings, hub: EmulatorHub) -> AsyncIterator[Traced]:
+    async with traced_app(settings, hub) as traced:
+        yield traced

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from opentelemetry import context as otel_context
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans as reference
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
@@ -25,6 +26,7 @@ from opentelemetry.trace import (
 
 from app.observability.export import OTLPWireExporter
 from app.observability.otlp import encode_spans
+from app.observability.tracing import Tracing
 from tests.e2e.otlp_receiver import otlp_receiver
 
 REMOTE = SpanContext(
@@ -61,7 +63,11 @@ def _every_kind_of_span() -> list[ReadableSpan]:
     plain = provider.get_tracer("second")
     remote = set_span_in_context(NonRecordingSpan(REMOTE))
     with tracer.start_as_current_span(
-        "root", context=remote, kind=SpanKind.SERVER, attributes=VALUES, links=[Link(REMOTE, {"l": 1})]
+        "root",
+        context=remote,
+        kind=SpanKind.SERVER,
+        attributes=VALUES,
+        links=[Link(REMOTE, {"l": 1})],
     ) as root:
         root.add_event("event", {"at": 1.5})
         root.add_event("bare")
@@ -82,8 +88,26 @@ def _every_kind_of_span() -> list[ReadableSpan]:
     return [spans[-1], *spans[:-1], spans[0]]
 
 
-def test_the_bytes_are_the_reference_encoders() -> None:
-    spans = _every_kind_of_span()
+def _client_spans() -> list[ReadableSpan]:
+    provider, exporter = _provider()
+    tracing = Tracing(provider)
+    assert tracing.client_spans is not None
+    token = otel_context.attach(set_span_in_context(tracing.tracer.start_span("operation")))
+    try:
+        for status in (200, 200, 503):
+            span = tracing.client_spans.start(
+                "GET /v2/things/{id}",
+                {"http.request.method": "GET", "url.template": "/v2/things/{id}"},
+            )
+            span.end({"http.response.status_code": status}, Status(StatusCode.UNSET))
+    finally:
+        otel_context.detach(token)
+    return list(exporter.get_finished_spans())
+
+
+@pytest.mark.parametrize("make", [_every_kind_of_span, _client_spans])
+def test_the_bytes_are_the_reference_encoders(make: object) -> None:
+    spans = make()  # type: ignore[operator]
 
     expected = reference(spans).SerializeToString()
 
@@ -107,7 +131,7 @@ def test_an_attribute_protobuf_cannot_hold_is_left_out_like_the_reference_does(
 
 
 def test_the_exporter_sends_our_bytes_to_an_otlp_receiver() -> None:
-    spans = _every_kind_of_span()
+    spans = _client_spans()
     with otlp_receiver() as (endpoint, received):
         exporter = OTLPWireExporter(OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces"))
         # It reaches the SDK client to send bytes; a version without one must be noticed.
@@ -118,4 +142,5 @@ def test_the_exporter_sends_our_bytes_to_an_otlp_receiver() -> None:
         exporter.shutdown()
 
     assert result is SpanExportResult.SUCCESS
-    assert sorted(s.name for s in got) == sorted(s.name for s in spans)
+    assert [s.name for s in got] == ["GET /v2/things/{id}"] * 3
+    assert [s.attributes[-1].value.int_value for s in got] == [200, 200, 503]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from opentelemetry.trace import StatusCode
 
 from app.emulators import EmulatorHub
 from app.observability.routes import route_template
 from app.observability.tracing import tracer_provider_from_env
+from app.settings import Settings
 from resolvers.errors import Provider
-from tests.observability.conftest import NESTED, Traced
+from tests.observability.conftest import NESTED, Traced, traced_app
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN = "00f067aa0ba902b7"
@@ -150,3 +152,19 @@ def test_tracing_follows_the_standard_variables(env: dict[str, str], on: bool) -
 )
 def test_route_templates_drop_every_id(provider: Provider, path: str, template: str) -> None:
     assert route_template(provider, path) == template
+
+
+async def test_a_timed_out_attempt_is_an_error_span_without_a_status(
+    settings: Settings, hub: EmulatorHub
+) -> None:
+    hub["meet"].knobs.latency_ms = 400
+    quick = settings.model_copy(update={"read_timeout": 0.05, "retry_attempts": 1})
+
+    async with traced_app(quick, hub) as traced:
+        await traced.client.post("/graphql", json={"query": NESTED})
+
+    [upstream] = [s for s in traced.spans.get_finished_spans() if s.name.startswith("GET ")]
+    assert upstream.attributes is not None
+    assert upstream.attributes["error.type"] == "timeout"
+    assert "http.response.status_code" not in upstream.attributes
+    assert upstream.status.status_code is StatusCode.ERROR

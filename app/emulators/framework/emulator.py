@@ -32,7 +32,14 @@ from app.emulators.framework.routes import RouteMatch, RouteTable
 __all__ = ["Emulator", "EmulatorError"]
 
 T = TypeVar("T")
-_LOGGED_HEADERS = ("content-type", "stream-auth-type", "x-goog-fieldmask", "traceparent")
+_LOGGED_HEADERS = (
+    "content-type",
+    "stream-auth-type",
+    "x-goog-fieldmask",
+    "traceparent",
+    "tracestate",
+    "baggage",
+)
 
 
 class EmulatorError(Exception):
