@@ -79,6 +79,7 @@ class GatewayMetrics:
         # call (2 µs each); the label sets are bounded (providers x statuses).
         self._upstream: dict[tuple[Provider, str], tuple[Counter, Histogram]] = {}
         self._cache: dict[tuple[Provider, str], Counter] = {}
+        self._operations: dict[tuple[str, str], Counter] = {}  # names capped, 3 outcomes
 
     def operation_label(self, name: str | None) -> str:
         """`name` as a label: the first `max_operation_names` names are kept, then "other"."""
@@ -93,7 +94,13 @@ class GatewayMetrics:
         return name
 
     def record_operation(self, name: str | None, outcome: str, seconds: float) -> None:
-        self.operations.labels(operation_name=self.operation_label(name), outcome=outcome).inc()
+        label = self.operation_label(name)
+        child = self._operations.get((label, outcome))
+        if child is None:
+            child = self._operations[(label, outcome)] = self.operations.labels(
+                operation_name=label, outcome=outcome
+            )
+        child.inc()
         self.operation_duration.observe(seconds)
 
     def record_upstream(self, provider: Provider, status: str, seconds: float) -> None:
