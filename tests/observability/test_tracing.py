@@ -8,7 +8,7 @@ from opentelemetry.trace import StatusCode
 
 from app.emulators import EmulatorHub
 from app.observability.routes import route_template
-from app.observability.tracing import tracer_provider_from_env
+from app.observability.tracing import batch_sizes, tracer_provider_from_env
 from app.settings import Settings
 from resolvers.errors import Provider
 from tests.observability.conftest import NESTED, Traced, traced_app
@@ -168,3 +168,19 @@ async def test_a_timed_out_attempt_is_an_error_span_without_a_status(
     assert upstream.attributes["error.type"] == "timeout"
     assert "http.response.status_code" not in upstream.attributes
     assert upstream.status.status_code is StatusCode.ERROR
+
+
+@pytest.mark.parametrize(
+    ("env", "queue", "batch"),
+    [
+        ({}, 8192, 2048),
+        ({"OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "100"}, 8192, 100),
+        ({"OTEL_BSP_MAX_QUEUE_SIZE": "1000"}, 1000, 1000),
+        ({"OTEL_BSP_MAX_QUEUE_SIZE": "4096", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "4096"}, 4096, 4096),
+        ({"OTEL_BSP_MAX_QUEUE_SIZE": "lots"}, 8192, 2048),
+    ],
+)
+def test_batch_sizes_follow_the_standard_variables(
+    env: dict[str, str], queue: int, batch: int
+) -> None:
+    assert batch_sizes(env) == (queue, batch)
