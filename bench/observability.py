@@ -1,83 +1,235 @@
-"""What metrics and tracing cost: CPU per operation with both on against both off.
+"""What metrics and tracing cost: CPU per upstream call and per operation, both on vs both off.
 
-Two gateways run side by side in one process on the same emulators (latency 0,
-so the numbers are CPU, not waiting): one with metrics off and no tracer, one
-with metrics on and a tracer whose batch processor encodes every span to OTLP
-protobuf (what the OTLP/HTTP exporter sends) and drops the bytes, so export
-cost is counted but no network is involved. Rounds alternate between the two
-so machine noise hits both alike; CPU is `time.process_time()` (all threads,
-so the batch processor's export thread counts too). The emulators' own CPU is
-in both columns: the difference is the cost.
+Everything runs in this process but the OTLP receiver (`bench.otlp_sink`, a
+process of its own). The traced gateway's provider is built the way
+`sessiongraph serve` builds it from `OTEL_*` (`tracer_provider_from_env`: batch
+span processor, the gateway's OTLP/HTTP exporter) with `OTEL_TRACES_SAMPLER=
+always_on`: every span is sampled, batched, encoded and sent, and the
+receiver's count of spans per operation shows it.
+
+Two measurements, in one run:
+
+1. per upstream call, in isolation: the app's upstream observer driven as
+   `resolvers/http.py` drives it (start, merge the trace headers, finish),
+   `CALLS` calls (one batch) a block, the batch flushed (encoded and sent)
+   inside the block, against the null observer, variants alternating block by
+   block; CPU is `time.process_time()` (all threads, the exporter's included);
+2. per operation, for each scenario: two gateways side by side on the same
+   emulators (latency 0, so the numbers are CPU, not waiting), one with metrics
+   off and no tracer, one with both on; rounds alternate which goes first, and
+   the extra is the median of the paired differences (their quartiles show how
+   noisy the machine was). CPU is this thread's (`time.thread_time()`) per
+   operation, plus for the traced side its share of the export thread's CPU,
+   read from that thread's own clock (batches go out as they fill, as in a
+   gateway, so it may run during the other side's block). `model` is the
+   no-call operation's extra plus the calls times the per-call cost: on a
+   shared machine, the steadier estimate.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import os
 import statistics
+import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import httpx
-from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry import context as otel_context
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import set_span_in_context
 
 from app.asgi import create_app
 from app.emulators import EmulatorConfig, build_hub
+from app.observability import Observability
+from app.observability.tracing import tracer_provider_from_env
 from app.settings import Settings
-from bench.scenarios import Scenario
+from bench.procs import Server, free_port, server
+from bench.scenarios import SCENARIOS, Scenario, constant
+from resolvers.errors import Provider
+from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 
 __all__ = ["report"]
 
-
-class EncodingExporter(SpanExporter):
-    """Encodes spans as the OTLP exporter would, then drops them."""
-
-    def __init__(self) -> None:
-        self.spans = 0
-
-    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        encode_spans(spans).SerializeToString()
-        self.spans += len(spans)
-        return SpanExportResult.SUCCESS
+CALLS = 2048  # upstream calls per block of the per-call measurement: one batch
+_PATH = "/v2/conferenceRecords/abc-123/participants"
 
 
-async def _cpu_per_op(
-    client: httpx.AsyncClient, query: str, ops: int, provider: TracerProvider | None = None
-) -> float:
+@contextmanager
+def otlp_sink() -> Iterator[Server]:
+    port = free_port()
+    command = [sys.executable, "-m", "bench.otlp_sink", "--port", str(port)]
+    with server("otlp sink", command, port, "/count") as sink:
+        yield sink
+
+
+def exported(sink: Server) -> int:
+    return int(httpx.get(f"{sink.url}/count", timeout=10).text)
+
+
+def traced_provider(sink: Server, sampler: str = "always_on") -> TracerProvider:
+    """A provider as the gateway builds it from these `OTEL_*` variables (the SDK reads
+    the sampler, the batch sizes and the exporter's endpoint from the environment)."""
+    env = {
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"{sink.url}/v1/traces",
+        "OTEL_TRACES_SAMPLER": sampler,
+        "OTEL_SERVICE_NAME": "sessiongraph-bench",
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        provider = tracer_provider_from_env(os.environ)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if provider is None:
+        raise SystemExit("tracing did not come on from the OTEL_* variables")
+    return provider
+
+
+@contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """The emulators' seeded datasets are a large heap no real gateway has; frozen, the
+    collector stops rescanning them. Collections run between blocks (`_collect`), so
+    neither side is charged for a collection the other one provoked."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def _collect() -> None:
+    gc.collect()
+
+
+# -- 1. per upstream call ------------------------------------------------------------------
+
+
+def _calls(observer: UpstreamObserver, provider: TracerProvider | None) -> float:
+    """CPU seconds for `CALLS` upstream attempts as resolvers/http.py makes them."""
+    token = None
+    if provider is not None:  # the calls are children of an operation's span, as in a request
+        operation = provider.get_tracer("sessiongraph").start_span("bench operation")
+        token = otel_context.attach(set_span_in_context(operation))
+    sent = {"authorization": "Bearer x"}
     started = time.process_time()
+    for _ in range(CALLS):
+        scope = observer.request_started(Provider.GOOGLE_MEET, "GET", _PATH, 1)
+        headers = {**sent, **scope.headers} if scope.headers else sent
+        scope.finish(200, "ok", 0.002)
+    if provider is not None:
+        provider.force_flush()  # encoded and sent inside the block
+    elapsed = time.process_time() - started
+    if token is not None:
+        otel_context.detach(token)
+    del headers
+    return elapsed
+
+
+def per_call(sink: Server, rounds: int = 25) -> dict[str, float]:
+    """µs of CPU per upstream call that each part adds to the null observer."""
+    sampled, unsampled = traced_provider(sink), traced_provider(sink, "always_off")
+    variants: dict[str, tuple[UpstreamObserver, TracerProvider | None]] = {
+        "none": (NULL_OBSERVER, None),
+        "metrics": (Observability.create(metrics=True, env={}).upstream_observer(), None),
+        "span": (
+            Observability.create(metrics=False, tracer_provider=sampled).upstream_observer(),
+            sampled,
+        ),
+        "span, unsampled": (
+            Observability.create(metrics=False, tracer_provider=unsampled).upstream_observer(),
+            unsampled,
+        ),
+        "both": (Observability.create(tracer_provider=sampled).upstream_observer(), sampled),
+    }
+    names = list(variants)
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    with _quiet_collector():
+        for name in names:  # warm up: first-call imports, the exporter's connection
+            _calls(*variants[name])
+        for turn in range(rounds):
+            for name in names[turn % len(names) :] + names[: turn % len(names)]:
+                cpu[name].append(_calls(*variants[name]))
+                _collect()
+    sampled.shutdown()
+    unsampled.shutdown()
+    base = statistics.median(cpu["none"])
+    return {name: (statistics.median(cpu[name]) - base) / CALLS * 1e6 for name in names[1:]}
+
+
+# -- 2. per operation -------------------------------------------------------------------------
+
+
+async def _cpu_per_op(client: httpx.AsyncClient, query: str, ops: int) -> float:
+    """CPU seconds of this thread per operation (the export thread is counted apart)."""
+    started = time.thread_time()
     for _ in range(ops):
         response = await client.post("/graphql", json={"query": query})
-        if response.json().get("errors"):
-            raise SystemExit(f"bench query failed: {response.text[:300]}")
-    if provider is not None:
-        provider.force_flush()  # the export (encoding) of these spans belongs to "on"
-    return (time.process_time() - started) / ops
+        body = response.json()
+        if body.get("errors"):
+            raise SystemExit(f"bench query failed: {body['errors']}")
+    return (time.thread_time() - started) / ops
 
 
-async def measure(scenario: Scenario, rounds: int, ops: int) -> tuple[float, float, int]:
-    """Median CPU seconds per operation with both off, the median extra with both on
-    (paired by round), and the number of spans exported."""
-    hub = build_hub(EmulatorConfig())
-    base = Settings(
+class _ExportThread:
+    """The CPU of the batch span processor's worker thread, which encodes and sends in
+    its own time: it may run while the other gateway's block does, so it is read from the
+    thread's own clock and charged to the traced side as a whole."""
+
+    def __init__(self, make: Callable[[], TracerProvider]) -> None:
+        before = set(threading.enumerate())
+        self.provider = make()
+        [self._thread] = [t for t in threading.enumerate() if t not in before]
+        ident = self._thread.ident
+        if ident is None:
+            raise SystemExit("the batch span processor started no thread")
+        self._clock = time.pthread_getcpuclockid(ident)
+
+    def cpu(self) -> float:
+        return time.clock_gettime(self._clock)
+
+
+def _settings() -> Settings:
+    return Settings(
         _env_file=None,  # type: ignore[call-arg]
         upstream_concurrency=1024,
         cursor_secret="bench-cursor-secret-0123456789",  # type: ignore[arg-type]  # noqa: S106
         # Every operation must reach the upstreams, or the spans being priced are not made:
-        # no cross-request cache, no client-side quota.
+        # no cross-request cache, no client-side quota; the Meet dashboard's worst-case
+        # estimate is over the default call budget.
         cache_ended_ttl=0,
         cache_live_ttl=0,
         quota_meet="off",
         quota_discovery="off",
         quota_realtimekit="off",
         quota_stream="off",
+        max_upstream_calls=100_000,
     )
-    exporter = EncodingExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(BatchSpanProcessor(exporter))
+
+
+async def measure(
+    scenario: Scenario, sink: Server, rounds: int, ops: int
+) -> tuple[list[float], list[float], float]:
+    """CPU seconds per operation, both off and both on (paired by round; the on side's
+    share of the export thread added to each), and the spans exported per operation."""
+    hub = build_hub(EmulatorConfig())
+    base = _settings()
+    export = _ExportThread(lambda: traced_provider(sink))
     off_app = create_app(base.model_copy(update={"metrics_enabled": False}), hub=hub)
-    on_app = create_app(base, hub=hub, tracer_provider=provider)
-    off, on = [], []
+    on_app = create_app(base, hub=hub, tracer_provider=export.provider)
+    off: list[float] = []
+    on: list[float] = []
     async with off_app.router.lifespan_context(off_app), on_app.router.lifespan_context(on_app):
         clients = [
             httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://bench")
@@ -85,38 +237,96 @@ async def measure(scenario: Scenario, rounds: int, ops: int) -> tuple[float, flo
         ]
         for client in clients:  # warm up: schema caches, pools, first-call imports
             await _cpu_per_op(client, scenario.query, 2)
-        # The emulators' seeded datasets are a large heap no real gateway has; frozen, the
-        # collector stops rescanning them. Collections run between blocks, not inside
-        # them, so neither side is charged for a collection the other one provoked.
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-        for turn in range(rounds):
-            hub.reset()  # log and quota windows emptied: rounds must not trip the quotas
-            # Alternate which side goes first, so drift in machine load cancels out.
-            for side in (0, 1) if turn % 2 == 0 else (1, 0):
-                cpu = await _cpu_per_op(
-                    clients[side], scenario.query, ops, provider if side else None
-                )
-                (on if side else off).append(cpu)
-                gc.collect()
+        export.provider.force_flush()
+        before, export_cpu = exported(sink), export.cpu()
+        with _quiet_collector():
+            for turn in range(rounds):
+                hub.reset()  # log and quota windows emptied: rounds must not trip the quotas
+                # Alternate which side goes first, so drift in machine load cancels out.
+                for side in (0, 1) if turn % 2 == 0 else (1, 0):
+                    cpu = await _cpu_per_op(clients[side], scenario.query, ops)
+                    (on if side else off).append(cpu)
+                    _collect()
+            # Batches went out as they filled (512 spans), as in a gateway; the rest now.
+            export.provider.force_flush()
+        export_per_op = (export.cpu() - export_cpu) / (rounds * ops)
         for client in clients:
             await client.aclose()
-        gc.enable()
-        gc.unfreeze()
-    # Paired by round (the two sides ran back to back), so load drift cancels out.
-    extra = statistics.median(b - a for a, b in zip(off, on, strict=True))
-    return statistics.median(off), extra, exporter.spans
+    spans = (exported(sink) - before) / (rounds * ops)
+    return off, [cpu + export_per_op for cpu in on], spans
 
 
-async def report(scenarios: Sequence[Scenario], rounds: int = 10, ops: int = 3) -> None:
-    """Print, per scenario, CPU ms per operation with metrics+tracing off and on."""
-    print(f"\nmetrics + tracing cost: CPU per operation, median of {rounds} rounds x {ops} ops")
-    print(f"{'scenario':<40}{'off ms':>9}{'extra ms':>10}{'extra':>8}{'spans/op':>10}")
-    for scenario in scenarios:
-        off, extra, spans = await measure(scenario, rounds, ops)
-        per_op = spans / (rounds * ops + 2)
+def _row(cells: Sequence[tuple[str, int]]) -> str:
+    return "".join(text.rjust(width) if width > 0 else text.ljust(-width) for text, width in cells)
+
+
+NO_CALLS = Scenario("no upstream call: { __typename }", "{ __typename }", (), constant(0))
+
+
+async def report(scenarios: Sequence[Scenario], rounds: int = 30, ops: int = 1) -> None:
+    """Print the per-call costs, then per scenario CPU ms per operation off and on."""
+    with otlp_sink() as sink:
+        costs = per_call(sink)
+        print("\nmetrics + tracing cost (process CPU); every span sampled (always_on), batched,")
+        print("OTLP-encoded and sent over HTTP to a receiver in another process")
+        print(f"\nper upstream call, in isolation (median of 25 blocks of {CALLS} calls):")
+        for name, us in costs.items():
+            print(f"  {name:<18}{us:>7.1f} µs")
+        print(f"\nper operation, median of {rounds} rounds x {ops} op (extra: paired differences,")
+        print("with their quartiles); model = the no-call operation's extra + calls x per call:")
         print(
-            f"{scenario.name:<40}{off * 1000:>9.2f}{extra * 1000:>+10.2f}"
-            f"{extra / off:>+8.1%}{per_op:>10.0f}"
+            _row(
+                [
+                    ("scenario", -40),
+                    ("off ms", 9),
+                    ("on ms", 9),
+                    ("extra ms", 10),
+                    ("extra", 8),
+                    ("quartiles", 14),
+                    ("spans/op", 10),
+                    ("model ms", 10),
+                    ("model", 8),
+                ]
+            )
         )
+        per_op = 0.0
+        for scenario in [NO_CALLS, *scenarios]:
+            off, on, spans = await measure(scenario, sink, rounds, ops)
+            extras = [b - a for a, b in zip(off, on, strict=True)]
+            q1, extra, q3 = statistics.quantiles(extras, n=4)
+            base = statistics.median(off)
+            if scenario is NO_CALLS:
+                per_op = extra
+            # One span per operation is the operation's; the rest are upstream calls.
+            model = per_op + max(spans - 1, 0) * costs["both"] / 1e6
+            print(
+                _row(
+                    [
+                        (scenario.name, -40),
+                        (f"{base * 1000:.2f}", 9),
+                        (f"{statistics.median(on) * 1000:.2f}", 9),
+                        (f"{extra * 1000:+.2f}", 10),
+                        (f"{extra / base:+.1%}", 8),
+                        (f"{q1 * 1000:+.1f}..{q3 * 1000:+.1f}", 14),
+                        (f"{spans:.0f}", 10),
+                        (f"{model * 1000:.2f}", 10),
+                        (f"{model / base:+.1%}", 8),
+                    ]
+                )
+            )
+
+
+def main() -> None:
+    """`python -m bench.observability [words…]`: only this bench, for the scenarios whose
+    name has one of the words (default: all that need no town hall)."""
+    words = sys.argv[1:]
+    chosen = [
+        s
+        for s in SCENARIOS
+        if not s.needs_town_hall and (not words or any(w in s.name for w in words))
+    ]
+    asyncio.run(report(chosen))
+
+
+if __name__ == "__main__":
+    main()
