@@ -18,16 +18,18 @@ and the `traceparent` header that tells the upstream so.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from time import time_ns
 
 from opentelemetry import context as otel_context
-from opentelemetry.sdk.trace import ReadableSpan, sampling
 from opentelemetry.sdk.trace import Tracer as SdkTracer
+from opentelemetry.sdk.trace import sampling
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import SpanContext, SpanKind, Status, TraceFlags, get_current_span
 from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import AttributeValue
+
+from app.observability.otlp import WireSpan, wire_lineage
 
 __all__ = ["ClientSpan", "ClientSpans"]
 
@@ -58,6 +60,32 @@ def decides_by_parent(sampler: sampling.Sampler) -> bool:
     )
 
 
+class _Lineage:
+    """What the client spans of one parent share: the trace, the sampling decision, the
+    parent's encoded fields. Kept for the last parent when the sampler is pure: one
+    operation's upstream calls are all children of its span."""
+
+    __slots__ = ("flags", "head", "middle", "parent", "recorded", "remote", "state", "trace_id")
+
+    def __init__(
+        self,
+        parent: SpanContext | None,
+        trace_id: int,
+        recorded: bool | None,
+        state: TraceState | None,
+        random_id: bool,
+    ) -> None:
+        self.parent = parent
+        self.trace_id = trace_id
+        self.recorded = recorded  # True: sampled, False: recorded only, None: dropped
+        self.state = state
+        self.flags = _FLAGS[(recorded is True, random_id)]
+        self.remote = parent is not None and parent.is_remote
+        self.head, self.middle = wire_lineage(
+            trace_id, parent.span_id if parent is not None else None, state
+        )
+
+
 class ClientSpans:
     """Makes the client spans of one SDK tracer."""
 
@@ -67,47 +95,50 @@ class ClientSpans:
         self.processor = tracer.span_processor
         self.resource = tracer.resource
         self.scope = scope
-        # The last parent's decision (sampled, trace state), when the sampler is pure:
-        # one operation's upstream calls are all children of its span. Replaced as a
-        # whole, so concurrent operations only make it miss.
-        self._reuse = decides_by_parent(self._sampler)
-        self._last: tuple[SpanContext, bool | None, TraceState | None] | None = None
+        self.pure = decides_by_parent(self._sampler)
+        # Replaced as a whole, so concurrent operations only make it miss.
+        self._last: _Lineage | None = None
 
-    def start(self, name: str, attributes: dict[str, AttributeValue]) -> ClientSpan:
+    def start(
+        self, name: str, attributes: dict[str, AttributeValue], shape: Hashable
+    ) -> ClientSpan:
         """A CLIENT span starting now, a child of the current span (if any). `attributes`
-        becomes the span's (the caller hands it over)."""
+        becomes the span's (the caller hands it over); with `name`, `shape` must tell
+        them all (see `ClientSpan.end`)."""
         context = otel_context.get_current()
         parent: SpanContext | None = get_current_span(context).get_span_context()
-        if parent is not None and parent.is_valid:
-            last = self._last
-            if last is not None and last[0] is parent:
-                recorded, state = last[1], last[2]
-            else:
-                recorded, state = self._decide(context, parent.trace_id, name, attributes)
-                if self._reuse:
-                    self._last = (parent, recorded, state)
-            trace_id = parent.trace_id
-            random_id = parent.trace_flags.random_trace_id
-        else:
-            parent = None
+        lineage = self._last
+        if lineage is None or lineage.parent is not parent:
+            lineage = self._lineage(context, parent, name, attributes)
+        span_id = self._ids.generate_span_id()
+        span_context = SpanContext(
+            lineage.trace_id,
+            span_id,
+            is_remote=False,
+            trace_flags=lineage.flags,
+            trace_state=lineage.state,
+        )
+        recorded = attributes if lineage.recorded is not None else None
+        return ClientSpan(self, name, span_context, lineage, context, recorded, shape)
+
+    def _lineage(
+        self,
+        context: otel_context.Context,
+        parent: SpanContext | None,
+        name: str,
+        attributes: dict[str, AttributeValue],
+    ) -> _Lineage:
+        if parent is None or not parent.is_valid:
             trace_id = self._ids.generate_trace_id()
             recorded, state = self._decide(context, trace_id, name, attributes)
-            random_id = self._ids.is_trace_id_random()
-        span_context = SpanContext(
-            trace_id,
-            self._ids.generate_span_id(),
-            is_remote=False,
-            trace_flags=_FLAGS[(recorded is True, random_id)],
-            trace_state=state,
+            return _Lineage(None, trace_id, recorded, state, self._ids.is_trace_id_random())
+        recorded, state = self._decide(context, parent.trace_id, name, attributes)
+        lineage = _Lineage(
+            parent, parent.trace_id, recorded, state, parent.trace_flags.random_trace_id
         )
-        return ClientSpan(
-            self,
-            name,
-            context=span_context,
-            parent=parent,
-            parent_context=context,
-            attributes=attributes if recorded is not None else None,
-        )
+        if self.pure:
+            self._last = lineage
+        return lineage
 
     def _decide(
         self,
@@ -131,64 +162,67 @@ class ClientSpans:
 class ClientSpan:
     """One client span in flight: its context (for `traceparent`) and how it ends."""
 
-    __slots__ = ("_attributes", "_owner", "_start", "context", "name", "parent", "parent_context")
+    __slots__ = (
+        "_attributes",
+        "_lineage",
+        "_owner",
+        "_shape",
+        "_start",
+        "context",
+        "name",
+        "parent_context",
+    )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 (made once per upstream call: positional is cheaper)
         self,
         owner: ClientSpans,
         name: str,
-        *,
         context: SpanContext,
-        parent: SpanContext | None,
+        lineage: _Lineage,
         parent_context: otel_context.Context,
         attributes: dict[str, AttributeValue] | None,
+        shape: Hashable,
     ) -> None:
         self._owner = owner
         self.name = name
         self.context = context
-        self.parent = parent
+        self._lineage = lineage
         self.parent_context = parent_context
         self._attributes = attributes
+        self._shape = shape
         self._start = time_ns()
+
+    @property
+    def parent(self) -> SpanContext | None:
+        return self._lineage.parent
 
     @property
     def is_recording(self) -> bool:
         return self._attributes is not None
 
-    def end(self, attributes: Mapping[str, AttributeValue], status: Status) -> None:
-        """Ends now with `attributes` added; a span the sampler dropped goes nowhere."""
+    def end(
+        self, attributes: Mapping[str, AttributeValue], status: Status, shape: Hashable
+    ) -> None:
+        """Ends now with `attributes` added; a span the sampler dropped goes nowhere.
+        `shape`, with the name and the `shape` given at the start, must tell every
+        attribute (so equal spans are encoded once; see `otlp.Wire`)."""
         if self._attributes is None:
             return
         self._attributes.update(attributes)
-        owner = self._owner
+        owner, lineage, end = self._owner, self._lineage, time_ns()
+        # A sampler of one's own may have added attributes: then they are read. Status
+        # hashes by identity (cheap; the callers pass constants).
+        key = (self.name, self._shape, shape, status, lineage.remote) if owner.pure else None
         owner.processor.on_end(
-            _FinishedSpan(
+            WireSpan(
                 self.name,
                 self.context,
-                self.parent,
+                lineage.parent,
                 owner.resource,
                 self._attributes,
-                kind=SpanKind.CLIENT,
-                status=status,
-                start_time=self._start,
-                end_time=time_ns(),
-                instrumentation_scope=owner.scope,
+                SpanKind.CLIENT,
+                status,
+                owner.scope,
+                (lineage.head, self.context.span_id, lineage.middle, self._start, end, key),
             )
         )
-
-
-class _FinishedSpan(ReadableSpan):
-    """Nothing is ever dropped from a client span (a few attributes, no events or
-    links): saying so directly spares the exporter three abstract-class checks."""
-
-    @property
-    def dropped_attributes(self) -> int:
-        return 0
-
-    @property
-    def dropped_events(self) -> int:
-        return 0
-
-    @property
-    def dropped_links(self) -> int:
-        return 0

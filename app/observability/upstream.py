@@ -46,12 +46,13 @@ class _Call:
         span = self._span
         if span is None or not span.is_recording:
             return
+        # The label tells the attributes added here (see ClientSpan.end).
         if status is None:
-            span.end({"error.type": label}, _ERROR)
+            span.end({"error.type": label}, _ERROR, label)
         elif status >= 400:
-            span.end({"http.response.status_code": status, "error.type": label}, _ERROR)
+            span.end({"http.response.status_code": status, "error.type": label}, _ERROR, label)
         else:
-            span.end({"http.response.status_code": status}, _UNSET)
+            span.end({"http.response.status_code": status}, _UNSET, label)
 
 
 class GatewayUpstreamObserver:
@@ -78,6 +79,7 @@ class GatewayUpstreamObserver:
                 "sessiongraph.provider": provider.value,
                 "http.request.resend_count": attempt - 1,
             },
+            (provider, attempt),  # with the name, tells the attributes above
         )
         return _Call(self._metrics, provider, span, self._tracing.client_headers(span))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 
 import pytest
 from opentelemetry import context as otel_context
@@ -12,6 +13,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import (
     Link,
     NonRecordingSpan,
@@ -23,12 +25,14 @@ from opentelemetry.trace import (
     TraceState,
     set_span_in_context,
 )
+from opentelemetry.util.types import Attributes
 
 from app.observability.export import OTLPWireExporter
 from app.observability.otlp import encode_spans
 from app.observability.tracing import Tracing
 from tests.e2e.otlp_receiver import otlp_receiver
 
+UNSET, ERROR = Status(StatusCode.UNSET), Status(StatusCode.ERROR)
 REMOTE = SpanContext(
     0xABC, 0xDEF, is_remote=True, trace_flags=TraceFlags(1), trace_state=TraceState([("k", "v")])
 )
@@ -88,26 +92,57 @@ def _every_kind_of_span() -> list[ReadableSpan]:
     return [spans[-1], *spans[:-1], spans[0]]
 
 
-def _client_spans() -> list[ReadableSpan]:
+def _client_spans(sampler: Sampler | None = None) -> list[ReadableSpan]:
     provider, exporter = _provider()
+    if sampler is not None:
+        provider = TracerProvider(sampler=sampler)
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracing = Tracing(provider)
     assert tracing.client_spans is not None
-    token = otel_context.attach(set_span_in_context(tracing.tracer.start_span("operation")))
-    try:
-        for status in (200, 200, 503):
-            span = tracing.client_spans.start(
-                "GET /v2/things/{id}",
-                {"http.request.method": "GET", "url.template": "/v2/things/{id}"},
-            )
-            span.end({"http.response.status_code": status}, Status(StatusCode.UNSET))
-    finally:
-        otel_context.detach(token)
+    # Children of a local operation span, then of a remote parent with a trace state.
+    for parent in (tracing.tracer.start_span("operation"), NonRecordingSpan(REMOTE)):
+        token = otel_context.attach(set_span_in_context(parent))
+        try:
+            for status, outcome in ((200, UNSET), (200, UNSET), (503, ERROR), (200, UNSET)):
+                span = tracing.client_spans.start(
+                    "GET /v2/things/{id}",
+                    {"http.request.method": "GET", "url.template": "/v2/things/{id}"},
+                    ("GET", 1),
+                )
+                span.end({"http.response.status_code": status}, outcome, status)
+        finally:
+            otel_context.detach(token)
     return list(exporter.get_finished_spans())
 
 
-@pytest.mark.parametrize("make", [_every_kind_of_span, _client_spans])
-def test_the_bytes_are_the_reference_encoders(make: object) -> None:
-    spans = make()  # type: ignore[operator]
+class _Tagging(Sampler):
+    """Adds an attribute to every span: the client spans' attributes must then be read."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def should_sample(  # noqa: PLR0917 (the SDK's signature)
+        self,
+        parent_context: otel_context.Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+    ) -> SamplingResult:
+        self.calls += 1
+        tagged = {**(attributes or {}), "n": self.calls}
+        return SamplingResult(Decision.RECORD_AND_SAMPLE, tagged)
+
+    def get_description(self) -> str:
+        return "Tagging"
+
+
+@pytest.mark.parametrize(
+    "make", [_every_kind_of_span, _client_spans, lambda: _client_spans(_Tagging())]
+)
+def test_the_bytes_are_the_reference_encoders(make: Callable[[], list[ReadableSpan]]) -> None:
+    spans = make()
 
     expected = reference(spans).SerializeToString()
 
@@ -142,5 +177,5 @@ def test_the_exporter_sends_our_bytes_to_an_otlp_receiver() -> None:
         exporter.shutdown()
 
     assert result is SpanExportResult.SUCCESS
-    assert [s.name for s in got] == ["GET /v2/things/{id}"] * 3
-    assert [s.attributes[-1].value.int_value for s in got] == [200, 200, 503]
+    assert [s.name for s in got] == ["GET /v2/things/{id}"] * 8
+    assert [s.attributes[-1].value.int_value for s in got] == [200, 200, 503, 200] * 2
