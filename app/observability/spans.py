@@ -60,7 +60,7 @@ def decides_by_parent(sampler: sampling.Sampler) -> bool:
     )
 
 
-class _Lineage:
+class Lineage:
     """What the client spans of one parent share: the trace, the sampling decision, the
     parent's encoded fields. Kept for the last parent when the sampler is pure: one
     operation's upstream calls are all children of its span."""
@@ -97,7 +97,7 @@ class ClientSpans:
         self.scope = scope
         self.pure = decides_by_parent(self._sampler)
         # Replaced as a whole, so concurrent operations only make it miss.
-        self._last: _Lineage | None = None
+        self._last: Lineage | None = None
 
     def start(
         self, name: str, attributes: dict[str, AttributeValue], shape: Hashable
@@ -119,7 +119,7 @@ class ClientSpans:
             trace_state=lineage.state,
         )
         recorded = attributes if lineage.recorded is not None else None
-        return ClientSpan(self, name, span_context, lineage, context, recorded, shape)
+        return ClientSpan(self, name, span_context, span_id, lineage, context, recorded, shape)
 
     def _lineage(
         self,
@@ -127,13 +127,13 @@ class ClientSpans:
         parent: SpanContext | None,
         name: str,
         attributes: dict[str, AttributeValue],
-    ) -> _Lineage:
+    ) -> Lineage:
         if parent is None or not parent.is_valid:
             trace_id = self._ids.generate_trace_id()
             recorded, state = self._decide(context, trace_id, name, attributes)
-            return _Lineage(None, trace_id, recorded, state, self._ids.is_trace_id_random())
+            return Lineage(None, trace_id, recorded, state, self._ids.is_trace_id_random())
         recorded, state = self._decide(context, parent.trace_id, name, attributes)
-        lineage = _Lineage(
+        lineage = Lineage(
             parent, parent.trace_id, recorded, state, parent.trace_flags.random_trace_id
         )
         if self.pure:
@@ -164,13 +164,14 @@ class ClientSpan:
 
     __slots__ = (
         "_attributes",
-        "_lineage",
         "_owner",
         "_shape",
         "_start",
         "context",
+        "lineage",
         "name",
         "parent_context",
+        "span_id",
     )
 
     def __init__(  # noqa: PLR0917 (made once per upstream call: positional is cheaper)
@@ -178,7 +179,8 @@ class ClientSpan:
         owner: ClientSpans,
         name: str,
         context: SpanContext,
-        lineage: _Lineage,
+        span_id: int,
+        lineage: Lineage,
         parent_context: otel_context.Context,
         attributes: dict[str, AttributeValue] | None,
         shape: Hashable,
@@ -186,7 +188,8 @@ class ClientSpan:
         self._owner = owner
         self.name = name
         self.context = context
-        self._lineage = lineage
+        self.span_id = span_id
+        self.lineage = lineage
         self.parent_context = parent_context
         self._attributes = attributes
         self._shape = shape
@@ -194,7 +197,7 @@ class ClientSpan:
 
     @property
     def parent(self) -> SpanContext | None:
-        return self._lineage.parent
+        return self.lineage.parent
 
     @property
     def is_recording(self) -> bool:
@@ -209,7 +212,7 @@ class ClientSpan:
         if self._attributes is None:
             return
         self._attributes.update(attributes)
-        owner, lineage, end = self._owner, self._lineage, time_ns()
+        owner, lineage, end = self._owner, self.lineage, time_ns()
         # A sampler of one's own may have added attributes: then they are read. Status
         # hashes by identity (cheap; the callers pass constants).
         key = (self.name, self._shape, shape, status, lineage.remote) if owner.pure else None
@@ -223,6 +226,6 @@ class ClientSpan:
                 SpanKind.CLIENT,
                 status,
                 owner.scope,
-                (lineage.head, self.context.span_id, lineage.middle, self._start, end, key),
+                (lineage.head, self.span_id, lineage.middle, self._start, end, key),
             )
         )

@@ -98,9 +98,8 @@ class Tracing:
         self.client_spans = (
             ClientSpans(self.tracer, _SCOPE) if isinstance(self.tracer, SdkTracer) else None
         )
-        self._textmap: TextMapPropagator | None = None
-        self._w3c_fields: frozenset[str] | None = None
-        self._traceparent_ends: tuple[int, int, str, str] = (0, 0, "", "")
+        # (propagator, parent context, lineage, prepared header parts): the last parent's.
+        self._prepared: tuple[object, object, object, tuple[str, str, str] | None] | None = None
 
     @staticmethod
     def continue_from(headers: Mapping[str, str]) -> object:
@@ -120,36 +119,44 @@ class Tracing:
 
     def client_headers(self, span: ClientSpan) -> dict[str, str]:
         """The headers that carry `span` upstream, as the configured propagators
-        (`OTEL_PROPAGATORS`) write them. For W3C trace context (and baggage, when
-        there is none) they are written here, about 4 µs cheaper than `inject`."""
-        fields = self._w3c()
-        if fields is None or ("baggage" in fields and baggage.get_all(span.parent_context)):
+        (`OTEL_PROPAGATORS`) write them. For W3C trace context (and baggage, when there
+        is none) they are written here, all but the span id prepared once per parent."""
+        textmap = propagate.get_global_textmap()
+        prepared = self._prepared
+        if (
+            prepared is None
+            or prepared[0] is not textmap
+            or prepared[1] is not span.parent_context
+            or prepared[2] is not span.lineage
+        ):
+            prepared = self._prepared = (
+                textmap,
+                span.parent_context,
+                span.lineage,
+                self._w3c_ends(textmap, span),
+            )
+        ends = prepared[3]
+        if ends is None:
             return self.outgoing_headers(
                 set_span_in_context(NonRecordingSpan(span.context), span.parent_context)
             )
-        context = span.context
-        # The trace id and flags are one operation's for all its calls: formatted once.
-        ends = self._traceparent_ends
-        if ends[0] != context.trace_id or ends[1] != context.trace_flags:
-            ends = self._traceparent_ends = (
-                context.trace_id,
-                context.trace_flags,
-                f"00-{context.trace_id:032x}-",
-                f"-{context.trace_flags:02x}",
-            )
-        headers = {"traceparent": f"{ends[2]}{context.span_id:016x}{ends[3]}"}
-        if context.trace_state:
-            headers["tracestate"] = context.trace_state.to_header()
+        headers = {"traceparent": f"{ends[0]}{span.span_id:016x}{ends[1]}"}
+        if ends[2]:
+            headers["tracestate"] = ends[2]
         return headers
 
-    def _w3c(self) -> frozenset[str] | None:
-        """The global propagator's fields if it writes only W3C trace context and baggage."""
-        textmap = propagate.get_global_textmap()
-        if textmap is not self._textmap:
-            fields = frozenset(textmap.fields)
-            self._w3c_fields = fields if fields in _W3C_FIELDS else None
-            self._textmap = textmap
-        return self._w3c_fields
+    @staticmethod
+    def _w3c_ends(textmap: TextMapPropagator, span: ClientSpan) -> tuple[str, str, str] | None:
+        """`traceparent` around the span id, and `tracestate`, if the propagators write only
+        W3C trace context and baggage and there is no baggage; else None."""
+        fields = frozenset(textmap.fields)
+        if fields not in _W3C_FIELDS or (
+            "baggage" in fields and baggage.get_all(span.parent_context)
+        ):
+            return None
+        lineage = span.lineage
+        state = lineage.state.to_header() if lineage.state else ""
+        return f"00-{lineage.trace_id:032x}-", f"-{lineage.flags:02x}", state
 
     def shutdown(self) -> None:
         """Flush what is buffered and stop exporting."""
