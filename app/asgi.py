@@ -30,6 +30,7 @@ from app.http_errors import GraphQLHttpErrors
 from app.live_transport import PROTOCOLS, LiveTransportWSHandler, key_accepted
 from app.observability import Observability, RequestObserver, observed_schema
 from app.observability.endpoint import metrics_route
+from app.observability.operations import record_refused
 from app.persisted import PersistedOperations, load_manifest, raw_payload
 from app.readiness import Readiness
 from app.result_cache import with_result_cache
@@ -61,6 +62,7 @@ class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
     ) -> None:
         self._settings = settings
         self._persisted = persisted
+        self._metrics = observability.metrics
         schema = observed_schema(schema_for(settings), observability.extension())
         # Whole answers of queries (on when the runtime has a result cache): a hit
         # skips execution, everything around it still happens.
@@ -106,6 +108,7 @@ class GraphQLView(GraphQLOverHttp, GraphQL[Context, None]):
         raw = await raw_payload(request) if request_data.query is None else None
         resolved = self._persisted.resolve(request_data, raw)
         if not isinstance(resolved, GraphQLRequestData):
+            record_refused(self._metrics)
             return ExecutionResult(data=None, errors=[resolved])
         return await super().execute_single(
             request=request, request_adapter=request_adapter, request_data=resolved, **kw

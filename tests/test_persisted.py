@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from strawberry.http import GraphQLRequestData
 
 from app.asgi import create_app
@@ -151,3 +152,22 @@ def test_a_bad_manifest_stops_the_start(settings: Settings, tmp_path: Path, cont
     path.write_text(content)
     with pytest.raises(ValueError, match="SESSIONGRAPH_PERSISTED_DOCUMENTS"):
         create_app(settings.model_copy(update={"persisted_documents": path}))
+
+
+async def test_refused_persisted_operations_are_counted(
+    client: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    """A hash the gateway does not know is answered before execution, and still counted."""
+
+    def errors(text: str) -> float:
+        found = [
+            s.value
+            for f in text_string_to_metric_families(text)
+            for s in f.samples
+            if s.name == "sessiongraph_operations_total" and s.labels.get("outcome") == "error"
+        ]
+        return sum(found)
+
+    before = errors((await client.get("/metrics")).text)
+    assert _code(await client.post("/graphql", json=_apq("0" * 64))) == "PERSISTED_QUERY_NOT_FOUND"
+    assert errors((await client.get("/metrics")).text) == before + 1

@@ -18,7 +18,7 @@ from app.observability.metrics import GatewayMetrics
 from app.observability.requests import current_request
 from app.observability.tracing import Tracing
 
-__all__ = ["observed_schema", "operation_extension"]
+__all__ = ["observed_schema", "operation_extension", "record_refused"]
 
 
 def operation_extension(
@@ -50,6 +50,17 @@ def operation_extension(
                     _end_span(span, name, kind, outcome)
 
     return ObserveOperation
+
+
+def record_refused(metrics: GatewayMetrics | None) -> None:
+    """An operation refused before Strawberry ran it (an unknown persisted document, a
+    document persisted-only mode does not allow): counted as an unnamed error, as an
+    operation that fails to parse is, so every answer shows up in the metrics and log."""
+    if metrics is not None:
+        metrics.record_operation(None, "error", 0.0)
+    state = current_request()
+    if state is not None:
+        state.operations.append((None, None, "error"))
 
 
 def observed_schema(
