@@ -210,6 +210,8 @@ def create_app(
         runtime = Runtime.create(settings, hub, observer=observability.upstream_observer())
         app.state.runtime = runtime
         app.state.hub = runtime.hub
+        if observability.metrics is not None:
+            observability.metrics.watch_cache_backend(runtime.traffic.cache.backend)
         app.state.readiness = Readiness(
             runtime.upstreams,
             runtime.upstream_modes(),

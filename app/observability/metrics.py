@@ -9,8 +9,11 @@ an HTTP status or `timeout`/`error`, and operation names are capped.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from resolvers.errors import Provider
 from resolvers.observe import CacheResult
@@ -24,6 +27,37 @@ _OPERATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 1
 _UPSTREAM_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
+class WatchedBackend(Protocol):
+    """What the cache-backend metrics read (resolvers/cache: MemoryBackend, RedisBackend)."""
+
+    name: str
+
+
+class _CacheBackendCollector:
+    """The shared cache's health, read when scraped: up (0 during an outage) and the
+    commands that failed (each one degraded to "no cache", never to a failed query)."""
+
+    def __init__(self, backend: WatchedBackend) -> None:
+        self._backend = backend
+
+    def collect(self) -> Iterator[Metric]:
+        name = self._backend.name
+        up = GaugeMetricFamily(
+            "sessiongraph_cache_backend_up",
+            "1 while the shared cache backend answers, 0 during an outage",
+            labels=["backend"],
+        )
+        up.add_metric([name], 1.0 if getattr(self._backend, "available", True) else 0.0)
+        failures = CounterMetricFamily(
+            "sessiongraph_cache_backend_failures",
+            "Shared cache commands that failed or timed out (served without the cache)",
+            labels=["backend"],
+        )
+        failures.add_metric([name], float(getattr(self._backend, "failures", 0)))
+        yield up
+        yield failures
+
+
 class GatewayMetrics:
     """The metrics docs/deployment.md lists, and the small functions that feed them."""
 
@@ -32,6 +66,7 @@ class GatewayMetrics:
         self._names: set[str] = set()
         self._max_names = max_operation_names
         self._lock = threading.Lock()
+        self._backend_collector: _CacheBackendCollector | None = None
         r = self.registry
         self.operations = Counter(
             "sessiongraph_operations",
@@ -121,6 +156,14 @@ class GatewayMetrics:
                 provider=provider.value, result=result
             )
         child.inc()
+
+    def watch_cache_backend(self, backend: WatchedBackend) -> None:
+        """Expose the cross-request cache backend's health (the latest runtime's, if the
+        app's lifespan runs again)."""
+        if self._backend_collector is not None:
+            self.registry.unregister(self._backend_collector)
+        self._backend_collector = _CacheBackendCollector(backend)
+        self.registry.register(self._backend_collector)
 
     def set_breaker_open(self, provider: Provider, is_open: bool) -> None:
         """For the circuit breaker: call on every open/close transition."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from app.emulators import EmulatorHub
 from app.settings import Settings
@@ -50,6 +52,10 @@ async def test_queries_keep_answering_when_redis_goes_away(
         hub.log.clear()
         assert await gateway.graphql(RECORD, {"name": record.name}) == first
         assert hub.log.entries("meet") == []  # answered from Redis
+        assert _backend_samples(await gateway.client.get("/metrics")) == {
+            ("sessiongraph_cache_backend_up", "redis"): 1,
+            ("sessiongraph_cache_backend_failures_total", "redis"): 0,
+        }
     # Redis has stopped: the same query is answered from Meet, without an error.
     with caplog.at_level(logging.WARNING, logger="sessiongraph"):
         assert await gateway.graphql(RECORD, {"name": record.name}) == first
@@ -58,3 +64,16 @@ async def test_queries_keep_answering_when_redis_goes_away(
     outage = [r.name for r in caplog.records if "Redis unavailable" in r.getMessage()]
     # One line each for the cache and the throttle when the outage starts, not one per call.
     assert sorted(outage) == ["sessiongraph.cache", "sessiongraph.throttle"]
+    # ...and the outage shows in the metrics: backend down, its failed commands counted.
+    samples = _backend_samples(await gateway.client.get("/metrics"))
+    assert samples[("sessiongraph_cache_backend_up", "redis")] == 0
+    assert samples[("sessiongraph_cache_backend_failures_total", "redis")] >= 2
+
+
+def _backend_samples(response: httpx.Response) -> dict[tuple[str, str], float]:
+    return {
+        (s.name, s.labels["backend"]): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+        if s.name.startswith("sessiongraph_cache_backend_")
+    }
