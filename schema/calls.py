@@ -25,6 +25,7 @@ from resolvers.timestamps import Instant
 from schema.context import Info
 from schema.interfaces import Attendance, Session, duration_between, register_session_type
 from schema.relay import Connection, encode_global_id, key_of_reference, register_node
+from schema.selections import selects_field_with
 
 __all__ = ["MUTATIONS", "QUERIES", "TYPES"]
 
@@ -182,19 +183,6 @@ class CallSession(Session):
 _AWAY_FROM_THE_START = ("after", "before", "last", "filter")
 
 
-def _reads_from_the_start(selected: list[Any]) -> bool:
-    """No `participantSessions` below asks for anything but the listing's start, unfiltered:
-    then the session's first page (which carries its times) is the page they read too."""
-    for selection in selected:
-        if getattr(selection, "name", None) == "participantSessions" and any(
-            selection.arguments.get(name) is not None for name in _AWAY_FROM_THE_START
-        ):
-            return False
-        if not _reads_from_the_start(list(getattr(selection, "selections", []))):
-            return False
-    return True
-
-
 async def _session_by_key(info: Info, key: SessionKey) -> CallSession | None:
     wire = await info.context.loaders.stream.call_session_by_key.load(key)
     return None if wire is None else CallSession.from_wire(wire)
@@ -217,7 +205,10 @@ class CallsQuery:
         self, info: Info, call_type: str, call_id: str, session_id: str
     ) -> CallSession | None:
         key = session_key(call_type, call_id, session_id)
-        if _reads_from_the_start(info.selected_fields):
+        # No `participantSessions` below asks for anything but the listing's start,
+        # unfiltered: then the session's first page (which carries its times) is the
+        # page they read too.
+        if not selects_field_with(info, "participantSessions", _AWAY_FROM_THE_START):
             wire = await info.context.loaders.stream.session(key)
             session = None if wire is None else CallSession.from_wire(wire)
         else:

@@ -89,3 +89,45 @@ async def test_a_trailing_empty_page_is_not_read_when_the_total_answers(
     assert len(data["participantSessions"]["edges"]) == size
     assert data["participantSessions"]["pageInfo"]["hasNextPage"] is False
     assert len(participant_calls(hub)) == 1
+
+
+AWAY = """
+query(
+  $t: String!, $i: String!, $s: String!, $after: String, $filter: CallParticipantSessionFilter
+) {
+  callSession(callType: $t, callId: $i, sessionId: $s) {
+    startTime
+    ... on CallSession { participantSessions(first: 5, after: $after) { edges { node { userId } } } }
+    ...Filtered
+  }
+}
+fragment Filtered on CallSession { more: participantSessions(first: 2, filter: $filter) { totalCount } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("after", "filtered", "stats"),
+    [(None, False, 0), ("cursor", False, 1), (None, True, 1)],
+    ids=["from-the-start", "after-a-cursor", "filtered-in-a-fragment"],
+)
+async def test_the_session_comes_from_its_first_page_only_when_every_listing_starts_there(
+    graphql: GraphQL,
+    hub: EmulatorHub,
+    big_session: CallSessionRow,
+    *,
+    after: str | None,
+    filtered: bool,
+    stats: int,
+) -> None:
+    """Whether any `participantSessions` below reads away from the start is read from the
+    document: arguments given as literals or variables, inside inline and named fragments."""
+    variables: dict[str, object] = dict(session_vars(big_session))
+    if after is not None:
+        first = await graphql(ATTENDANCE, {**variables, "first": 5})
+        variables["after"] = first["callSession"]["participantSessions"]["pageInfo"]["endCursor"]
+        hub.log.clear()
+    variables["filter"] = {"live": False} if filtered else None
+    data = (await graphql(AWAY, variables))["callSession"]
+    assert data["startTime"] == rfc3339(big_session.started_at)
+    assert len(data["participantSessions"]["edges"]) == 5
+    assert len(stats_calls(hub)) == stats
