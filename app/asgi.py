@@ -182,6 +182,15 @@ def _now() -> Instant:
     return Instant(time.time_ns())
 
 
+# A request's objects are freed by reference counting when it ends (tests/
+# test_gc_cycles.py checks that an operation leaves no cyclic garbage), so the
+# cyclic collector finds next to nothing, yet at CPython's default (a young pass
+# every 700 net allocations) it passed over the live objects of the requests in
+# flight ~1.7 times per attendance page: 0.32 ms of collector time a request under
+# 16 concurrent requests, 0.09 ms with this threshold (gc.callbacks timings).
+_YOUNG_GC_THRESHOLD = 10_000
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -193,7 +202,8 @@ def create_app(
 
     Traces go to `tracer_provider` if given, else as the `OTEL_*` variables say.
     `freeze_startup_objects` (for a server process, not for tests that build many
-    apps) exempts everything built at startup from garbage collection.
+    apps) exempts everything built at startup from garbage collection and sets the
+    process's collection threshold (`_YOUNG_GC_THRESHOLD`).
     """
     settings = settings or Settings()
     # httpx logs each request URL at INFO, and Stream's api_key travels in the query
@@ -229,6 +239,7 @@ def create_app(
             # out of the collector's generations, they are no longer rescanned by every
             # full collection (measured: attendance page CPU per request 10.2 -> 8.2 ms).
             gc.freeze()
+            gc.set_threshold(_YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
         app.state.ready = True
         try:
             yield

@@ -85,8 +85,33 @@ class ShapeErrors(SchemaExtension):
         yield
         result = self.execution_context.result
         partial = getattr(self.execution_context.context, "partial_errors", None) or []
+        raised: list[GraphQLError] = []
         if result is not None and (result.errors or partial):
-            result.errors = [shape_error(error) for error in [*(result.errors or []), *partial]]
+            raised = [*(result.errors or []), *partial]
+            result.errors = [shape_error(error) for error in raised]
         pre = self.execution_context.pre_execution_errors
         if pre:
+            raised.extend(pre)
             self.execution_context.pre_execution_errors = [shape_error(e) for e in pre]
+        _forget_tracebacks(raised)
+
+
+def _forget_tracebacks(errors: list[GraphQLError]) -> None:
+    """Drops the tracebacks of errors already shaped (and logged, if unexpected).
+
+    A traceback holds the frames it passed through, and those hold the executor that
+    holds the error: a reference cycle per failing operation, which would keep the
+    request's context and loaders alive until a full cyclic collection
+    (tests/test_gc_cycles.py). The answer carries only the shaped copies.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = list(errors)
+    while pending:
+        exc = pending.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        pending.extend((exc.__cause__, exc.__context__))
+        if isinstance(exc, GraphQLError):
+            pending.append(exc.original_error)

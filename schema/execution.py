@@ -21,15 +21,17 @@ flat across events.
 
 from __future__ import annotations
 
+import functools
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLOutputType, GraphQLSchema
+from graphql import GraphQLObjectType, GraphQLOutputType, GraphQLResolveInfoHelpers, GraphQLSchema
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.compiled_selection import Completer, SelectionCompiler
 from schema.field_plans import FieldPlan, PlanKind, plan_field
 
 __all__ = ["GatewayExecutionContext"]
@@ -60,16 +62,33 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core hands resolvers two of the executor's own bound methods, and
+        # keeps them on the executor: a reference cycle that would keep the executor,
+        # the request's context and its loaders alive until a full cyclic collection.
+        # The same methods, held weakly (the executor outlives every resolver call).
+        self.async_helpers = _weak_helpers(self)
         # The plans of each grouped field set seen in this execution (by identity; the
         # set is kept alive beside its plans so its id cannot be reused meanwhile).
         self._field_plans: dict[
             int, tuple[GroupedFieldSet, list[tuple[str, FieldDetailsList, FieldPlan]]]
         ] = {}
+        # The completers of grouped field sets (schema/compiled_selection.py), likewise.
+        self._completers: dict[int, tuple[GroupedFieldSet, Completer | None]] = {}
+        self._compiler = self._new_compiler()
+
+    def _new_compiler(self) -> SelectionCompiler:
+        # Bound to this executor's own collect memo (per event for subscriptions).
+        # Held weakly: the executor keeps its compiler (no cycle, see __init__).
+        return SelectionCompiler(
+            functools.partial(_plan, self.schema), weakref.WeakMethod(self.collect_subfields)
+        )
 
     def build_per_event_executor(self, payload: Any) -> Any:
         executor = super().build_per_event_executor(payload)
         executor._relevant_sub_fields = {}  # the event's own memo
         executor._field_plans = {}  # type: ignore[attr-defined]
+        executor._completers = {}  # type: ignore[attr-defined]
+        executor._compiler = executor._new_compiler()  # type: ignore[attr-defined]
         return executor
 
     def _plans_of(
@@ -288,9 +307,33 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
             grouped, defers, _ = self.collect_subfields(object_type, details)
             if not defers:
                 execute = self.execute_fields
-                return lambda value, path: execute(object_type, value, path, grouped, None)
+                complete = self._completer(object_type, grouped)
+                if complete is None:
+                    return lambda value, path: execute(object_type, value, path, grouped, None)
+
+                def run(value: Any, path: Path) -> Any:
+                    done = complete(value)
+                    if done is Undefined:  # not certain: field by field, as graphql-core does
+                        return execute(object_type, value, path, grouped, None)
+                    return done
+
+                return run
         collect = self.collect_and_execute_subfields
         return lambda value, path: collect(object_type, details, path, value, position_context)
+
+    def _completer(
+        self, object_type: GraphQLObjectType, grouped: GroupedFieldSet
+    ) -> Completer | None:
+        memo = self._completers.get(id(grouped))
+        if memo is not None and memo[0] is grouped:
+            return memo[1]
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:
+            completer = None  # field middleware sees every field: no shortcut
+        else:
+            completer = self._compiler.object(object_type, grouped)
+        self._completers[id(grouped)] = (grouped, completer)
+        return completer
 
     async def _await_completed(
         self,
@@ -313,6 +356,22 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         values = await gather_with_cancel(*(results[name] for name in names))
         results.update(zip(names, values, strict=True))
         return results
+
+
+def _weak_helpers(executor: GatewayExecutionContext) -> GraphQLResolveInfoHelpers:
+    gather = weakref.WeakMethod(executor.gather_async_work)
+    track = weakref.WeakMethod(executor.track_async_work)
+
+    def gather_async_work(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+        bound = gather()
+        return gather_with_cancel(*values) if bound is None else bound(values)
+
+    def track_async_work(values: Sequence[Any]) -> None:
+        bound = track()
+        if bound is not None:
+            bound(values)
+
+    return GraphQLResolveInfoHelpers(gather=gather_async_work, track=track_async_work)
 
 
 # What `_read` does with a value, once read and found present, per kind of plan.

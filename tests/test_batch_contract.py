@@ -197,8 +197,10 @@ async def test_batch_keeps_order_missing_and_per_key_failure(
         keys.append(failing)
     keys.append(first)
 
-    # When they are loaded in one tick, from a fresh request's loaders (nothing primed)
-    loader = case.pick(runtime.context_for(None).loaders)
+    # When they are loaded in one tick, from a fresh request's loaders (nothing primed;
+    # held for the test's length, as a request's context holds them for its own)
+    request_loaders = runtime.context_for(None).loaders
+    loader = case.pick(request_loaders)
     results = await asyncio.gather(*(loader.load(key) for key in keys), return_exceptions=True)
 
     # Then each key has its own answer, in key order

@@ -57,24 +57,26 @@ class DiscoveryLoaders:
         cls, http: UpstreamHttp, credentials: UpstreamCredentials, caller: Caller, paging: Paging
     ) -> DiscoveryLoaders:
         client = DiscoveryClient(http, credentials.discovery_token, caller.authorization)
+        by_name: Loader[str, models.Session | None] = Loader(fetch_each(client.get))
 
+        # Primes the loader, not through the loader set: that would make the set a
+        # reference cycle (see `weakly` in resolvers/dataloader.py).
         async def page(key: PageRequest) -> SessionPage:
             listed = await client.list(key.parent, key.filter, key.order, key.size, key.token)
             for session in listed.items:
-                loaders.session_by_name.prime(session.name, session)
+                by_name.prime(session.name, session)
             return listed
 
-        loaders = cls(
+        return cls(
             client=client,
             paging=paging,
             default_parent=credentials.discovery_parent,
-            session_by_name=Loader(fetch_each(client.get)),
+            session_by_name=by_name,
             session_with_details_by_name=Loader(
                 fetch_each(lambda name: client.get(name, details=True))
             ),
             pages_by_request=Loader(gather_each(page)),
         )
-        return loaders
 
     async def session(self, name: str, *, field: str = "name") -> models.Session | None:
         """One session by name (validated first; None when the upstream has none)."""

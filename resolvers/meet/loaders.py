@@ -9,6 +9,7 @@ Relay arguments and gets a `ConnectionSlice` of wire models back.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,8 +87,10 @@ class MeetLoaders:
             listed = await client.list(
                 LISTINGS[key.listing], key.parent, key.filter, key.size, key.token
             )
-            for item in listed.items:
-                loaders.prime(item)
+            owner = own()
+            if owner is not None:  # None only once the request is over
+                for item in listed.items:
+                    owner.prime(item)
             return listed
 
         loaders = cls(
@@ -102,6 +105,9 @@ class MeetLoaders:
             space_by_name=by_name(models.Space),
             pages_by_request=Loader(gather_each(page)),
         )
+        # Weakly: the loaders own `page`, and a strong reference back would make each
+        # request's loaders a reference cycle (see `weakly` in resolvers/dataloader.py).
+        own = weakref.ref(loaders)
         return loaders
 
     async def get(self, kind: str, name: str, *, field: str = "id") -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from resolvers.cursors import scope_of
-from resolvers.dataloader import Loader, fetch_each, gather_each
+from resolvers.dataloader import Loader, fetch_each, gather_each, weakly
 from resolvers.errors import ErrorCode, GatewayError, Provider, not_found
 from resolvers.http import UpstreamHttp
 from resolvers.paging import ConnectionArgs, ConnectionSlice, Paging
@@ -77,15 +77,17 @@ class StreamLoaders:
     def __init__(self, client: StreamClient, paging: Paging) -> None:
         self._client = client
         self.paging = paging
-        self.participant_pages_by_request = Loader(fetch_each(self._participant_page))
-        self.stats_pages_by_request = Loader(gather_each(self._stats_page))
+        self.participant_pages_by_request = Loader(fetch_each(weakly(self._participant_page)))
+        self.stats_pages_by_request = Loader(gather_each(weakly(self._stats_page)))
         self.call_session_by_key: Loader[SessionKey, CallStatsSession | None] = Loader(
-            fetch_each(self._call_session)
+            fetch_each(weakly(self._call_session))
         )
         self.participant_by_key: Loader[ParticipantKey, ParticipantRecord | None] = Loader(
-            fetch_each(self._participant)
+            fetch_each(weakly(self._participant))
         )
-        self.totals_by_session: Loader[SessionKey, Totals] = Loader(gather_each(self._totals))
+        self.totals_by_session: Loader[SessionKey, Totals] = Loader(
+            gather_each(weakly(self._totals))
+        )
         # The first participant-sessions page asked for each call session: the shared
         # future the session's totals read instead of making a call of their own.
         self._first_pages: dict[SessionKey, asyncio.Future[ParticipantSessionsPage]] = {}
