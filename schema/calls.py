@@ -85,21 +85,7 @@ class CallParticipantSession(Attendance):
 
     @classmethod
     def from_wire(cls, record: ParticipantRecord) -> CallParticipantSession:
-        d = record.details
-        key = ParticipantKey(record.session, d.user_id, d.user_session_id)
-        return cls(
-            id=encode_global_id("CallParticipantSession", key_text(key)),
-            provider=ProviderValue.STREAM_VIDEO,
-            display_name=record.display_name,
-            user_id=d.user_id,
-            join_time=d.joined_at,
-            leave_time=d.left_at,
-            # Stream counts a connected participant's seconds so far: null while present.
-            duration_seconds=None if d.left_at is None else d.duration_in_seconds,
-            user_session_id=d.user_session_id,
-            publisher_type=d.publisher_type,
-            roles=list(d.roles),
-        )
+        return _ParticipantSessionOfWire(record)
 
     @classmethod
     async def resolve_reference(
@@ -107,6 +93,32 @@ class CallParticipantSession(Attendance):
     ) -> CallParticipantSession | None:
         key = key_of_reference("CallParticipantSession", representation.get("id"))
         return await _participant_by_key(info, key) if key else None
+
+
+class _ParticipantSessionOfWire(CallParticipantSession):
+    """The runtime shape of a participant session read from Stream: its global id is
+    encoded when the executor reads it (the attendance page never selects it; encoding
+    was 2.7 of the 4.7 us that building each of its 100 items took)."""
+
+    def __init__(self, record: ParticipantRecord) -> None:  # not the dataclass's: no `id`
+        d = record.details
+        self._record = record
+        self.provider = ProviderValue.STREAM_VIDEO
+        self.display_name = record.display_name
+        self.user_id = d.user_id
+        self.join_time = d.joined_at
+        self.leave_time = d.left_at
+        # Stream counts a connected participant's seconds so far: null while present.
+        self.duration_seconds = None if d.left_at is None else d.duration_in_seconds
+        self.user_session_id = d.user_session_id
+        self.publisher_type = d.publisher_type
+        self.roles = list(d.roles)
+
+    @property
+    def id(self) -> strawberry.ID:  # type: ignore[override]
+        record = self._record
+        key = ParticipantKey(record.session, record.details.user_id, self.user_session_id)
+        return encode_global_id("CallParticipantSession", key_text(key))
 
 
 @strawberry.federation.type(
