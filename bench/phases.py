@@ -60,6 +60,15 @@ class Scale:
         return cls(load_seconds=4, cpu_repeat=5, dashboard_repeat=2, rss_first=100, rss_total=1000)
 
 
+def _load_row(name: str, result: LoadResult, cpu: float, calls: float) -> None:
+    requests = max(1, result.requests)
+    print(
+        f"{name:<14}{result.rps:>9.0f}{result.percentile(50):>9.1f}"
+        f"{result.percentile(99):>9.1f}{cpu * 1000 / requests:>12.2f}"
+        f"{calls / requests:>11.2f}{result.errors:>8}"
+    )
+
+
 class Bench:
     def __init__(
         self, emu: Server, gw: Server, px: Server, scale: Scale, *, connections: int, latency: float
@@ -112,15 +121,18 @@ class Bench:
         await self.plain.close()
         await self.http.aclose()
 
-    async def _load(self, server: Server, seconds: float) -> tuple[LoadResult, float, float]:
+    async def _load(
+        self, server: Server, seconds: float, connections: int | None = None
+    ) -> tuple[LoadResult, float, float]:
+        connections = connections or self.connections
         body = orjson.dumps({"query": ATTENDANCE, "variables": self.town_hall})
-        await drive(f"{server.url}/graphql", body, connections=self.connections, seconds=1)
+        await drive(f"{server.url}/graphql", body, connections=connections, seconds=1)
         await self.clear_log()
         cpu = server.cpu_seconds()
         result = await drive(
             f"{server.url}/graphql",
             body,
-            connections=self.connections,
+            connections=connections,
             seconds=seconds,
             check=b'"userId"',
         )
@@ -141,13 +153,21 @@ class Bench:
             result, cpu, calls = await self._load(server, seconds)
             rows[server.name] = result
             self.cpu_per_request[server.name] = cpu * 1000 / max(1, result.requests)
-            print(
-                f"{server.name:<14}{result.rps:>9.0f}{result.percentile(50):>9.1f}"
-                f"{result.percentile(99):>9.1f}{cpu * 1000 / max(1, result.requests):>12.2f}"
-                f"{calls / max(1, result.requests):>11.2f}{result.errors:>8}"
-            )
+            _load_row(server.name, result, cpu, calls)
         ratio = rows["gateway"].rps / max(1e-9, rows["proxy"].rps)
         print(f"gateway req/s = {ratio:.2f}x the proxy's")
+        # Concurrent requests for the same page share the gateway's upstream call (calls/req
+        # above); one connection has no twin in flight, so each request makes its call.
+        print("one connection (no concurrent twin to share the upstream call with):")
+        single = {}
+        for server in (self.gw, self.px):
+            result, cpu, calls = await self._load(server, seconds / 2, connections=1)
+            single[server.name] = cpu * 1000 / max(1, result.requests)
+            _load_row(server.name, result, cpu, calls)
+        print(
+            f"gateway CPU per request = {single['gateway'] / max(1e-9, single['proxy']):.2f}x "
+            "the proxy's, each making its one call"
+        )
         await self.framework_phase()
         if profile is not None:
             await self.profile(profile, seconds)

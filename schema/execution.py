@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLOutputType, GraphQLResolveInfoHelpers, GraphQLSchema
+from graphql import GraphQLObjectType, GraphQLOutputType, GraphQLSchema
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.compiled_selection import Completer, SelectionCompiler
 from schema.field_plans import FieldPlan, PlanKind, plan_field
+from schema.weak_helpers import weak_helpers
 
 __all__ = ["GatewayExecutionContext"]
 
@@ -66,7 +67,7 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # keeps them on the executor: a reference cycle that would keep the executor,
         # the request's context and its loaders alive until a full cyclic collection.
         # The same methods, held weakly (the executor outlives every resolver call).
-        self.async_helpers = _weak_helpers(self)
+        self.async_helpers = weak_helpers(self)
         # The plans of each grouped field set seen in this execution (by identity; the
         # set is kept alive beside its plans so its id cannot be reused meanwhile).
         self._field_plans: dict[
@@ -237,12 +238,23 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if not items:
             return []
         item_type: GraphQLOutputType = plan.item_type  # type: ignore[assignment]
-        run = self._subfields(plan.object_type, details, position_context)  # type: ignore[arg-type]
-        is_awaitable = self.is_awaitable
+        object_type: GraphQLObjectType = plan.object_type  # type: ignore[assignment]
         completed: list[Any] = []
+        complete = self._sub_completer(object_type, details, position_context)
+        if complete is not None:  # every item in one pass while each is certain
+            for item in items:
+                done = complete(item)
+                if done is Undefined:
+                    break
+                completed.append(done)
+            else:
+                return completed
+        run = self._subfields(object_type, details, position_context)
+        is_awaitable = self.is_awaitable
         waiting: list[int] = []
         try:
-            for index, item in enumerate(items):
+            for index in range(len(completed), len(items)):
+                item = items[index]
                 item_path = path.add_key(index, None)
                 try:
                     sub = run(item, item_path)
@@ -321,6 +333,15 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         collect = self.collect_and_execute_subfields
         return lambda value, path: collect(object_type, details, path, value, position_context)
 
+    def _sub_completer(
+        self, object_type: GraphQLObjectType, details: FieldDetailsList, position_context: Any
+    ) -> Completer | None:
+        """The one-pass completer of `details`' sub-selection, where there is one."""
+        if position_context is not None:
+            return None
+        grouped, defers, _ = self.collect_subfields(object_type, details)
+        return None if defers else self._completer(object_type, grouped)
+
     def _completer(
         self, object_type: GraphQLObjectType, grouped: GroupedFieldSet
     ) -> Completer | None:
@@ -356,22 +377,6 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         values = await gather_with_cancel(*(results[name] for name in names))
         results.update(zip(names, values, strict=True))
         return results
-
-
-def _weak_helpers(executor: GatewayExecutionContext) -> GraphQLResolveInfoHelpers:
-    gather = weakref.WeakMethod(executor.gather_async_work)
-    track = weakref.WeakMethod(executor.track_async_work)
-
-    def gather_async_work(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
-        bound = gather()
-        return gather_with_cancel(*values) if bound is None else bound(values)
-
-    def track_async_work(values: Sequence[Any]) -> None:
-        bound = track()
-        if bound is not None:
-            bound(values)
-
-    return GraphQLResolveInfoHelpers(gather=gather_async_work, track=track_async_work)
 
 
 # What `_read` does with a value, once read and found present, per kind of plan.

@@ -126,3 +126,25 @@ async def test_calls_beyond_the_budget_are_not_made_at_run_time(
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert error["extensions"]["maxUpstreamCalls"] == 2
     assert len(hub.log.entries("meet")) == 2
+
+
+async def test_one_document_is_estimated_for_each_requests_variables(
+    client: httpx.AsyncClient, hub: EmulatorHub
+) -> None:
+    """Estimates are remembered by document and variables: the same document asking
+    for a bigger page is refused, the small one still runs, in either order."""
+    query = "query($n: Int) { conferenceRecords(first: 5) { nodes { participants(first: $n) { nodes { sessions(first: 50) { totalCount } } } } } }"
+
+    async def post(n: int) -> dict[str, Any]:
+        body = {"query": query, "variables": {"n": n}}
+        answer: dict[str, Any] = (await client.post("/graphql", json=body, headers=GOOGLE)).json()
+        return answer
+
+    for _ in range(2):
+        small, big = await post(2), await post(100)
+        assert "errors" not in small, small
+        assert big["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        assert big["errors"][0]["extensions"]["estimatedUpstreamCalls"] == _estimate(
+            query, {"n": 100}
+        )
+    assert _estimate(query, {"n": 2}) <= 500 < _estimate(query, {"n": 100})
