@@ -13,12 +13,11 @@ docs/faults.md).
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import httpx
 from tenacity import (
@@ -35,6 +34,7 @@ from resolvers.breaker import BreakerPolicy, CircuitBreaker
 from resolvers.cache import dependencies
 from resolvers.errors import ErrorCode, GatewayError, Provider, bad_input
 from resolvers.observe import NULL_OBSERVER, RequestScope, UpstreamObserver
+from resolvers.upstream_request import UpstreamRequests
 from resolvers.upstream_status import (
     ErrorParser,
     error_from_status,
@@ -119,7 +119,7 @@ class UpstreamHttp:
         self.breaker = CircuitBreaker(provider, breaker, clock=clock, observer=observer)
         self.observer = observer
         self.client = client
-        self._base = str(client.base_url).rstrip("/")
+        self._requests = UpstreamRequests(client)
         self._parse_error = parse_error
         self._policy = policy
         self._timeout = timeout
@@ -269,8 +269,9 @@ class UpstreamHttp:
         timeout = self._timeout if left is None else min(self._timeout, left)
         try:
             async with self._slots, asyncio.timeout(timeout):
+                # The URL from its parts, not parsed (resolvers/upstream_request.py).
                 request = self.client.build_request(
-                    method, self._url(path, params), headers=headers, json=json
+                    method, self._requests.url(path, params), headers=headers, json=json
                 )
                 # The observer's (trace) headers set on the built request: passed to
                 # build_request they would make httpx normalize and merge a second
@@ -295,13 +296,6 @@ class UpstreamHttp:
         if response.is_success:
             return response
         raise self._parse_error(response)
-
-    def _url(self, path: str, params: Mapping[str, Any] | None) -> httpx.URL:
-        # The whole URL parsed once: `client.request(path, params=...)` parses the path,
-        # the merge with the base URL and the merge with the query, and httpx's parser
-        # checks every character each time (~45 us a parse here). The query is encoded
-        # as httpx's QueryParams encodes it, so the URL is the one httpx would have built.
-        return _parsed_url(f"{self._base}{path}{_query(params)}")
 
     def _retryable(self, exc: BaseException) -> bool:
         if not isinstance(exc, GatewayError) or exc.upstream_status is None:
@@ -331,18 +325,3 @@ class _StopAtDeadline(stop_base):
     def __call__(self, retry_state: RetryCallState) -> bool:
         left = deadline.remaining()
         return left is not None and retry_state.upcoming_sleep >= left
-
-
-def _query(params: Mapping[str, Any] | None) -> str:
-    """`?` and the query as httpx's QueryParams writes it (urlencode of its values as
-    strings; booleans lower-case, None empty), or nothing without params."""
-    if not params:
-        return ""
-    if all(type(v) is str or type(v) is int for v in params.values()):
-        return f"?{urlencode(params)}"  # what QueryParams does for these, at half the cost
-    return f"?{httpx.QueryParams(params)}"
-
-
-# Parsed URLs by text: httpx.URL is immutable, and pages are read again and again
-# (dashboards refresh, live data outlives its short cache lifetime).
-_parsed_url = functools.lru_cache(maxsize=4096)(httpx.URL)
