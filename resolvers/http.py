@@ -269,16 +269,13 @@ class UpstreamHttp:
         timeout = self._timeout if left is None else min(self._timeout, left)
         try:
             async with self._slots, asyncio.timeout(timeout):
-                # The URL from its parts, not parsed (resolvers/upstream_request.py).
-                request = self.client.build_request(
-                    method, self._requests.url(path, params), headers=headers, json=json
+                # Built and sent as `client.build_request` + `client.send` would, at a
+                # fraction of their CPU (resolvers/upstream_request.py). The observer's
+                # (trace) headers are set on the built request, after the body headers.
+                request = self._requests.build(
+                    method, self._requests.url(path, params), headers, json, scope.headers
                 )
-                # The observer's (trace) headers set on the built request: passed to
-                # build_request they would make httpx normalize and merge a second
-                # header set for every attempt (+5 us; setting them, +3).
-                for name, value in scope.headers.items():
-                    request.headers[name] = value
-                response = await self.client.send(request)
+                response = await self._requests.send(request)
         except (TimeoutError, httpx.TimeoutException) as exc:
             _finish(scope, None, "timeout", started)
             raise self._timed_out() from exc

@@ -1,19 +1,32 @@
-"""One upstream attempt's URL, built without httpx's per-call parse.
+"""One upstream attempt as an `httpx.Request`, built and sent without httpx's per-call client work.
 
-httpx parses and validates a URL's text character by character (~45 us for a Meet
-list URL here), and a cache of parsed URLs rarely hits: page tokens, filters and
-parent names differ from call to call. The gateway encoded every part itself
-(`path_of` quotes each path segment, the query is urlencoded), so the URL is put
-together from its parts in httpx's normal form; text httpx would change still
-goes through its parser. tests/test_upstream_url.py compares both.
+`AsyncClient.build_request` + `AsyncClient.send` cost more CPU than aiohttp spends on
+the call itself. The URL's text is parsed and validated character by character
+(~45 us for a Meet list URL here; a cache of parsed URLs rarely hits, since page
+tokens, filters and parent names differ from call to call), the client's default
+headers are normalized and merged again for every call, and the response passes
+through the auth flow, the redirect loop and three layers of stream wrappers.
 
-The httpx internals this needs are in `_httpx_parts` and `_httpx_url`, covered by
-a test that fails if a new httpx changes them (httpx is pinned `<0.29`).
+Here the URL is put together from its parts in httpx's normal form: the gateway
+encoded every part itself (`path_of` quotes each path segment, the query is
+urlencoded); text httpx would change still goes through its parser
+(tests/test_upstream_url.py compares both). The request is the one `build_request`
+makes (the same headers in the same order, the same body:
+tests/test_upstream_request.py compares both byte for byte on the wire), handed to
+the client's transport as `send` would, without what upstream calls never use:
+auth flows, redirects, cookies (`UpstreamClient` keeps none) and event hooks. A
+client with auth or event hooks goes through `client.send` instead.
+
+The httpx internals this needs are in `_httpx_parts`, `_httpx_url` and
+`_httpx_transport`, covered by tests that fail if a new httpx changes them (httpx is
+pinned `<0.29`).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -42,7 +55,7 @@ def query_of(params: Mapping[str, Any] | None) -> str | None:
 
 
 class UpstreamRequests:
-    """Builds the requests of one `httpx.AsyncClient` (one upstream)."""
+    """Builds and sends the requests of one `httpx.AsyncClient` (one upstream)."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
@@ -52,6 +65,10 @@ class UpstreamRequests:
         self._base_path = base.path
         # Credentials in the base URL become a Basic auth header in `client.send`.
         self._userinfo = base.userinfo
+        self._defaults: list[tuple[bytes, bytes]] = []
+        self._default_names: list[str] = []
+        self._timeout: httpx.Timeout | None = None
+        self._extensions: dict[str, Any] = {}
 
     def url(self, path: str, params: Mapping[str, Any] | None) -> httpx.URL:
         """`httpx.URL(base + path + "?" + query)`, without parsing text that is canonical."""
@@ -68,6 +85,74 @@ class UpstreamRequests:
                 ParseResult(self._scheme, "", self._host, self._port, full, query, None)
             )
         return _parse(self._base_text + path + ("" if query is None else f"?{query}"))
+
+    def build(
+        self,
+        method: str,
+        url: httpx.URL,
+        headers: Mapping[str, str] | None,
+        json: Any,
+        extra: Mapping[str, str],
+    ) -> httpx.Request:
+        """The request `client.build_request(method, url, headers=headers, json=json)` makes,
+        with `extra` set on it afterwards (`request.headers[name] = value`)."""
+        request = httpx.Request(
+            method, url, headers=self._merged(headers), json=json, extensions=self._ext()
+        )
+        for name, value in extra.items():
+            request.headers[name] = value
+        return request
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        """`client.send(request)`: the response read, its `request` and `elapsed` set."""
+        client = self.client
+        if client.auth is not None or self._userinfo or any(client.event_hooks.values()):
+            return await client.send(request)
+        if client.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        started = time.perf_counter()
+        try:
+            response = await _httpx_transport(client, request.url).handle_async_request(request)
+        except httpx.RequestError as exc:
+            exc.request = request  # as httpx's own `request_context` does
+            raise
+        response.request = request
+        try:
+            if isinstance(response.stream, httpx.ByteStream):
+                response.read()  # already in memory (UpstreamTransport, MockTransport)
+            else:
+                await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
+        response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        return response
+
+    def _merged(self, headers: Mapping[str, str] | None) -> list[tuple[Any, Any]]:
+        # What `client._merge_headers` gives: the client's headers, less those a call
+        # header replaces (any case), then the call's headers in their order.
+        raw = self.client.headers.raw
+        if raw != self._defaults:
+            self._defaults = raw
+            self._default_names = [name.decode("latin-1").lower() for name, _ in raw]
+        if not headers:
+            return list(self._defaults)
+        replaced = {name.lower() for name in headers}
+        kept: list[tuple[Any, Any]] = [
+            item
+            for item, name in zip(self._defaults, self._default_names, strict=True)
+            if name not in replaced
+        ]
+        kept.extend(headers.items())
+        return kept
+
+    def _ext(self) -> dict[str, Any]:
+        # The timeout extension `build_request` sets: the client's, as a dict.
+        timeout = self.client.timeout
+        if timeout is not self._timeout:
+            self._timeout = timeout
+            self._extensions = {"timeout": timeout.as_dict()}
+        return self._extensions
 
 
 def _parse(text: str) -> httpx.URL:
@@ -87,3 +172,8 @@ def _httpx_url(parts: ParseResult) -> httpx.URL:
     url = httpx.URL.__new__(httpx.URL)
     url._uri_reference = parts
     return url
+
+
+def _httpx_transport(client: httpx.AsyncClient, url: httpx.URL) -> httpx.AsyncBaseTransport:
+    """The transport `client.send` uses for `url` (its own, or a mounted proxy's)."""
+    return client._transport_for_url(url)

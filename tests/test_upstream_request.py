@@ -1,0 +1,278 @@
+"""Upstream requests built and sent by `UpstreamRequests` are, on the wire, the ones
+`client.build_request` + `client.send` made, and their responses read the same.
+
+A loopback server keeps the bytes of every request it gets; each case is sent
+both ways through the gateway's own upstream client (both transports the settings
+offer) and the two byte strings are compared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from app.runtime import _client
+from app.settings import Settings
+from resolvers import upstream_request
+from resolvers.upstream_request import UpstreamRequests
+
+JSON_OK = b'{"conferenceRecords":[{"name":"conferenceRecords/a"}],"totalSize":1}'
+
+
+def _answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
+    head = [f"HTTP/1.1 {status}", *headers, f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+@dataclass
+class Recorder:
+    """An HTTP/1.1 server on loopback: keeps each request's bytes, answers `answer`."""
+
+    answer: bytes = _answer(JSON_OK, "Content-Type: application/json", "X-RateLimit-Remaining: 7")
+    requests: list[bytes] = field(default_factory=list)
+    url: str = ""
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                self.requests.append(head + await reader.readexactly(length))
+                writer.write(self.answer)
+                await writer.drain()
+        except asyncio.IncompleteReadError:
+            pass  # the client closed its connection
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def recorder() -> AsyncIterator[Recorder]:
+    found = Recorder()
+    server = await asyncio.start_server(found.serve, "127.0.0.1", 0)
+    found.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    async with server:
+        yield found
+
+
+def _gateway_client(url: str, transport: str) -> httpx.AsyncClient:
+    # The very client the gateway makes for a configured upstream.
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    return _client(settings, url, None)
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str
+    params: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = None
+    json: Any = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+TRACE = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+CASES = {
+    "meet list": Case(
+        "GET",
+        "/v2/conferenceRecords",
+        {"pageSize": "10", "filter": 'start_time>="2026-10-01T00:00:00Z"', "pageToken": "a/+="},
+        {"Authorization": "Bearer token"},
+        extra=TRACE,
+    ),
+    "meet get, no params": Case("GET", "/v2/conferenceRecords/a%20b", None, {"Authorization": "x"}),
+    "stream, int params": Case(
+        "GET",
+        "/api/v2/video/call/default/a/session/b/participant_sessions",
+        {"api_key": "k", "limit": 26, "filter_conditions": '{"a":{"$in":["ü"]}}'},
+        {"Stream-Auth-Type": "jwt", "Authorization": "eyJ.x.y"},
+    ),
+    "defaults replaced, any case": Case(
+        "GET", "/v1/x", {"b": True}, {"accept": "application/json", "USER-AGENT": "sg/1"}
+    ),
+    "post json, non-ASCII": Case(
+        "POST",
+        "/video/call_stats",
+        {"api_key": "k"},
+        {"Authorization": "jwt"},
+        {"filter_conditions": {"name": "ü 日本"}, "n": [1, 2.5, None, True], "e": {}},
+        TRACE,
+    ),
+    "patch json": Case("PATCH", "/v1/p/sessions/s", {"updateMask": "state,userPseudoId"}, {}, {}),
+    "post, no body": Case("POST", "/v1/p/sessions", None, {"Authorization": "Bearer t"}),
+    "delete": Case("DELETE", "/v1/p/sessions/s", None, {"Authorization": "Bearer t"}),
+    "extra replaces a header": Case(
+        "GET", "/v2/x", None, {"Authorization": "Bearer t"}, extra={"authorization": "Bearer u"}
+    ),
+}
+
+
+async def _old(client: httpx.AsyncClient, case: Case) -> httpx.Response:
+    # What resolvers/http.py did before UpstreamRequests.
+    url = UpstreamRequests(client).url(case.path, case.params)
+    request = client.build_request(case.method, url, headers=case.headers, json=case.json)
+    for name, value in case.extra.items():
+        request.headers[name] = value
+    return await client.send(request)
+
+
+async def _new(client: httpx.AsyncClient, case: Case) -> httpx.Response:
+    requests = UpstreamRequests(client)
+    url = requests.url(case.path, case.params)
+    built = requests.build(case.method, url, case.headers, case.json, case.extra)
+    return await requests.send(built)
+
+
+def _same_response(new: httpx.Response, old: httpx.Response) -> None:
+    assert new.status_code == old.status_code
+    assert new.headers.multi_items() == old.headers.multi_items()
+    assert new.content == old.content
+    assert new.text == old.text
+    assert new.json() == old.json()
+    assert new.is_success is old.is_success
+    assert new.is_closed
+    assert old.is_closed
+    assert new.request.url == old.request.url
+    assert new.request.headers.raw == old.request.headers.raw
+    assert new.request.content == old.request.content
+    assert new.elapsed.total_seconds() >= 0
+    assert new.reason_phrase == old.reason_phrase
+    assert new.http_version == old.http_version
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("name", list(CASES))
+async def test_a_request_is_byte_identical_on_the_wire(
+    recorder: Recorder, transport: str, name: str
+) -> None:
+    case = CASES[name]
+    async with _gateway_client(recorder.url, transport) as client:
+        old = await _old(client, case)
+        new = await _new(client, case)
+
+    assert len(recorder.requests) == 2
+    assert recorder.requests[1] == recorder.requests[0]
+    _same_response(new, old)
+    if case.json is not None:
+        sent = recorder.requests[1].partition(b"\r\n\r\n")[2]
+        assert orjson.loads(sent) == case.json
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_compressed_answer_is_decoded_the_same(recorder: Recorder, transport: str) -> None:
+    recorder.answer = _answer(
+        gzip.compress(JSON_OK), "Content-Type: application/json", "Content-Encoding: gzip"
+    )
+    case = CASES["meet list"]
+    async with _gateway_client(recorder.url, transport) as client:
+        old = await _old(client, case)
+        new = await _new(client, case)
+
+    assert new.content == JSON_OK
+    _same_response(new, old)
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_an_error_answer_reads_the_same(recorder: Recorder, transport: str) -> None:
+    recorder.answer = _answer(
+        b'{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}',
+        "Content-Type: application/json",
+        "Retry-After: 3",
+        status="429 Too Many Requests",
+    )
+    case = CASES["meet list"]
+    async with _gateway_client(recorder.url, transport) as client:
+        old = await _old(client, case)
+        new = await _new(client, case)
+
+    assert new.status_code == 429
+    assert new.headers["retry-after"] == "3"
+    _same_response(new, old)
+
+
+async def test_a_client_with_auth_or_hooks_goes_through_client_send(recorder: Recorder) -> None:
+    seen: list[str] = []
+
+    async def on_request(request: httpx.Request) -> None:
+        seen.append(f"request {request.method}")
+
+    async def on_response(response: httpx.Response) -> None:
+        seen.append(f"response {response.status_code}")
+
+    hooks = {"request": [on_request], "response": [on_response]}
+    async with httpx.AsyncClient(base_url=recorder.url, event_hooks=hooks) as client:
+        await _new(client, CASES["meet get, no params"])
+    async with httpx.AsyncClient(base_url=recorder.url, auth=("user", "secret")) as client:
+        await _new(client, Case("GET", "/v2/x"))
+    userinfo = recorder.url.replace("http://", "http://user:secret@")
+    async with httpx.AsyncClient(base_url=userinfo) as client:
+        await _new(client, Case("GET", "/v2/y"))
+
+    assert seen == ["request GET", "response 200"]
+    basic = b"authorization: Basic dXNlcjpzZWNyZXQ=\r\n"
+    assert [basic.lower() in r.lower() for r in recorder.requests] == [False, True, True]
+
+
+async def test_a_transport_failure_names_its_request() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")  # no request given, as httpx-aiohttp raises them
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(refuse), base_url="http://up")
+    requests = UpstreamRequests(client)
+    built = requests.build("GET", requests.url("/v2/x", None), None, None, {})
+
+    with pytest.raises(httpx.ConnectError) as caught:
+        await requests.send(built)
+
+    assert caught.value.request is built
+
+
+async def test_a_closed_client_refuses_as_httpx_does() -> None:
+    client = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+    requests = UpstreamRequests(client)
+    built = requests.build("GET", httpx.URL("http://up/v2/x"), None, None, {})
+    await client.aclose()
+
+    with pytest.raises(RuntimeError, match="client has been closed"):
+        await requests.send(built)
+
+
+async def test_changed_client_headers_and_timeout_are_used() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://up")
+    requests = UpstreamRequests(client)
+    await requests.send(requests.build("GET", requests.url("/a", None), None, None, {}))
+    client.headers["X-Added"] = "1"
+    client.timeout = httpx.Timeout(7.0)
+    await requests.send(requests.build("GET", requests.url("/a", None), None, None, {}))
+
+    assert "x-added" not in seen[0].headers
+    assert seen[1].headers["x-added"] == "1"
+    assert seen[0].extensions["timeout"] == httpx.Timeout(5.0).as_dict()  # httpx's default
+    assert seen[1].extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+
+
+def test_the_httpx_transport_lookup_relied_on_is_still_there() -> None:
+    # Fails when an httpx release renames how a client picks the transport for a URL.
+    mock = httpx.MockTransport(lambda r: httpx.Response(200))
+    mounted = httpx.MockTransport(lambda r: httpx.Response(204))
+    client = httpx.AsyncClient(transport=mock, mounts={"http://proxied": mounted})
+
+    assert upstream_request._httpx_transport(client, httpx.URL("http://up/x")) is mock
+    assert upstream_request._httpx_transport(client, httpx.URL("http://proxied/x")) is mounted
