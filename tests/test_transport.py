@@ -8,8 +8,11 @@ import httpx
 import pytest
 
 from app.asgi import create_app
+from app.runtime import _client
 from app.settings import Settings
 from app.transport import UpstreamClient
+from resolvers.upstream_request import UpstreamRequests
+from tests.loopback import answer, recording
 
 CALL = '{ callSession(callType: "default", callId: "a", sessionId: "b") { callId } }'
 
@@ -64,3 +67,21 @@ async def test_upstream_clients_keep_no_cookies(settings: Settings) -> None:
         clients = app.state.runtime.clients
         assert clients
         assert all(isinstance(c, UpstreamClient) for c in clients)
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_configured_upstream_keeps_no_cookies_on_the_wire(transport: str) -> None:
+    """Over real sockets too: neither httpx nor aiohttp's own session keeps a cookie."""
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.answer = answer(b"{}", "Set-Cookie: session=caller-a; Path=/")
+        # A host name, not an IP address: aiohttp's jar ignores cookies from IP addresses.
+        async with _client(settings, upstream.url("localhost"), None) as client:
+            requests = UpstreamRequests(client)
+            for _ in range(2):
+                request = requests.build("GET", requests.url("/v2/x", None), None, None, {})
+                assert (await requests.send(request)).headers["set-cookie"]
+            assert (await client.get("/v2/y")).status_code == 200
+
+    assert len(upstream.requests) == 3
+    assert [b"\r\ncookie:" in r.lower() for r in upstream.requests] == [False, False, False]

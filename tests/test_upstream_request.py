@@ -8,7 +8,6 @@ offer) and the two byte strings are compared.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -22,47 +21,12 @@ from app.runtime import _client
 from app.settings import Settings
 from resolvers import upstream_request
 from resolvers.upstream_request import UpstreamRequests
-
-JSON_OK = b'{"conferenceRecords":[{"name":"conferenceRecords/a"}],"totalSize":1}'
-
-
-def _answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
-    head = [f"HTTP/1.1 {status}", *headers, f"Content-Length: {len(body)}"]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
-
-
-@dataclass
-class Recorder:
-    """An HTTP/1.1 server on loopback: keeps each request's bytes, answers `answer`."""
-
-    answer: bytes = _answer(JSON_OK, "Content-Type: application/json", "X-RateLimit-Remaining: 7")
-    requests: list[bytes] = field(default_factory=list)
-    url: str = ""
-
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                self.requests.append(head + await reader.readexactly(length))
-                writer.write(self.answer)
-                await writer.drain()
-        except asyncio.IncompleteReadError:
-            pass  # the client closed its connection
-        finally:
-            writer.close()
+from tests.loopback import JSON_OK, Recorder, answer, recording
 
 
 @pytest.fixture
 async def recorder() -> AsyncIterator[Recorder]:
-    found = Recorder()
-    server = await asyncio.start_server(found.serve, "127.0.0.1", 0)
-    found.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    async with server:
+    async with recording() as found:
         yield found
 
 
@@ -157,7 +121,7 @@ async def test_a_request_is_byte_identical_on_the_wire(
     recorder: Recorder, transport: str, name: str
 ) -> None:
     case = CASES[name]
-    async with _gateway_client(recorder.url, transport) as client:
+    async with _gateway_client(recorder.url(), transport) as client:
         old = await _old(client, case)
         new = await _new(client, case)
 
@@ -171,11 +135,11 @@ async def test_a_request_is_byte_identical_on_the_wire(
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_a_compressed_answer_is_decoded_the_same(recorder: Recorder, transport: str) -> None:
-    recorder.answer = _answer(
+    recorder.answer = answer(
         gzip.compress(JSON_OK), "Content-Type: application/json", "Content-Encoding: gzip"
     )
     case = CASES["meet list"]
-    async with _gateway_client(recorder.url, transport) as client:
+    async with _gateway_client(recorder.url(), transport) as client:
         old = await _old(client, case)
         new = await _new(client, case)
 
@@ -185,14 +149,14 @@ async def test_a_compressed_answer_is_decoded_the_same(recorder: Recorder, trans
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_an_error_answer_reads_the_same(recorder: Recorder, transport: str) -> None:
-    recorder.answer = _answer(
+    recorder.answer = answer(
         b'{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}',
         "Content-Type: application/json",
         "Retry-After: 3",
         status="429 Too Many Requests",
     )
     case = CASES["meet list"]
-    async with _gateway_client(recorder.url, transport) as client:
+    async with _gateway_client(recorder.url(), transport) as client:
         old = await _old(client, case)
         new = await _new(client, case)
 
@@ -211,11 +175,11 @@ async def test_a_client_with_auth_or_hooks_goes_through_client_send(recorder: Re
         seen.append(f"response {response.status_code}")
 
     hooks = {"request": [on_request], "response": [on_response]}
-    async with httpx.AsyncClient(base_url=recorder.url, event_hooks=hooks) as client:
+    async with httpx.AsyncClient(base_url=recorder.url(), event_hooks=hooks) as client:
         await _new(client, CASES["meet get, no params"])
-    async with httpx.AsyncClient(base_url=recorder.url, auth=("user", "secret")) as client:
+    async with httpx.AsyncClient(base_url=recorder.url(), auth=("user", "secret")) as client:
         await _new(client, Case("GET", "/v2/x"))
-    userinfo = recorder.url.replace("http://", "http://user:secret@")
+    userinfo = recorder.url("user:secret@127.0.0.1")
     async with httpx.AsyncClient(base_url=userinfo) as client:
         await _new(client, Case("GET", "/v2/y"))
 

@@ -1,0 +1,54 @@
+"""A loopback HTTP/1.1 server that keeps the bytes of every request it gets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+JSON_OK = b'{"conferenceRecords":[{"name":"conferenceRecords/a"}],"totalSize":1}'
+
+
+def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
+    """A whole HTTP/1.1 response with `headers` and a Content-Length."""
+    head = [f"HTTP/1.1 {status}", *headers, f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+@dataclass
+class Recorder:
+    """Keeps each request's bytes (head and body) and answers each with `answer`."""
+
+    answer: bytes = answer(JSON_OK, "Content-Type: application/json", "X-RateLimit-Remaining: 7")
+    requests: list[bytes] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}"
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                self.requests.append(head + await reader.readexactly(length))
+                writer.write(self.answer)
+                await writer.drain()
+        except asyncio.IncompleteReadError:
+            pass  # the client closed its connection
+        finally:
+            writer.close()
+
+
+@asynccontextmanager
+async def recording() -> AsyncIterator[Recorder]:
+    found = Recorder()
+    server = await asyncio.start_server(found.serve, "127.0.0.1", 0)
+    found.port = server.sockets[0].getsockname()[1]
+    async with server:
+        yield found
