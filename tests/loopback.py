@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 JSON_OK = b'{"conferenceRecords":[{"name":"conferenceRecords/a"}],"totalSize":1}'
 
@@ -18,9 +19,12 @@ def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
 
 @dataclass
 class Recorder:
-    """Keeps each request's bytes (head and body) and answers each with `answer`."""
+    """Keeps each request's bytes (head and body) and answers each with `answer`, then
+    keeps the connection (`then="keep"`), closes it (`"close"`) or sends nothing more
+    until the client gives up and closes it (`"stall"`)."""
 
     answer: bytes = answer(JSON_OK, "Content-Type: application/json", "X-RateLimit-Remaining: 7")
+    then: Literal["keep", "close", "stall"] = "keep"
     requests: list[bytes] = field(default_factory=list)
     port: int = 0
 
@@ -39,6 +43,11 @@ class Recorder:
                 self.requests.append(head + await reader.readexactly(length))
                 writer.write(self.answer)
                 await writer.drain()
+                if self.then == "close":
+                    break
+                if self.then == "stall":
+                    await reader.read()  # returns once the client has closed
+                    break
         except asyncio.IncompleteReadError:
             pass  # the client closed its connection
         finally:

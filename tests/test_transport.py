@@ -11,6 +11,8 @@ from app.asgi import create_app
 from app.runtime import _client
 from app.settings import Settings
 from app.transport import UpstreamClient
+from resolvers.errors import ErrorCode, GatewayError, Provider
+from resolvers.http import RetryPolicy, UpstreamHttp, status_error_parser
 from resolvers.upstream_request import UpstreamRequests
 from tests.loopback import answer, recording
 
@@ -85,3 +87,42 @@ async def test_a_configured_upstream_keeps_no_cookies_on_the_wire(transport: str
 
     assert len(upstream.requests) == 3
     assert [b"\r\ncookie:" in r.lower() for r in upstream.requests] == [False, False, False]
+
+
+def _upstream_http(client: httpx.AsyncClient, timeout: float = 5.0) -> UpstreamHttp:
+    return UpstreamHttp(
+        Provider.GOOGLE_MEET,
+        client,
+        parse_error=status_error_parser(Provider.GOOGLE_MEET),
+        policy=RetryPolicy(attempts=1),
+        timeout=timeout,
+        concurrency=4,
+    )
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_body_cut_short_is_upstream_unavailable(transport: str) -> None:
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.answer = answer(b'{"conferenceRecords": [')[:-5]  # promised more than sent
+        upstream.then = "close"
+        async with _client(settings, upstream.url(), None) as client:
+            with pytest.raises(GatewayError) as caught:
+                await _upstream_http(client).send("GET", "/v2/conferenceRecords")
+
+    assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert len(upstream.requests) == 1
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_body_that_stops_coming_is_upstream_timeout(transport: str) -> None:
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.answer = answer(b'{"conferenceRecords": [')[:-5]
+        upstream.then = "stall"
+        async with _client(settings, upstream.url(), None) as client:
+            with pytest.raises(GatewayError) as caught:
+                await _upstream_http(client, timeout=0.2).send("GET", "/v2/conferenceRecords")
+
+    assert caught.value.code is ErrorCode.UPSTREAM_TIMEOUT
+    assert len(upstream.requests) == 1

@@ -1,9 +1,10 @@
-"""Upstream requests built and sent by `UpstreamRequests` are, on the wire, the ones
-`client.build_request` + `client.send` made, and their responses read the same.
+"""Upstream requests built and sent by `UpstreamRequests` (over `UpstreamTransport`)
+are, on the wire, the ones `client.build_request` + `client.send` made (over
+httpx-aiohttp's own transport), and their responses read the same.
 
-A loopback server keeps the bytes of every request it gets; each case is sent
-both ways through the gateway's own upstream client (both transports the settings
-offer) and the two byte strings are compared.
+A loopback server keeps the bytes of every request it gets; each case is sent the
+old way and the new way, on both transports the settings offer, and the two byte
+strings are compared.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from httpx_aiohttp import AiohttpTransport
 
 from app.runtime import _client
 from app.settings import Settings
+from app.transport import UpstreamClient
 from resolvers import upstream_request
 from resolvers.upstream_request import UpstreamRequests
 from tests.loopback import JSON_OK, Recorder, answer, recording
@@ -30,10 +33,28 @@ async def recorder() -> AsyncIterator[Recorder]:
         yield found
 
 
+def _settings(transport: str) -> Settings:
+    return Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+
+
 def _gateway_client(url: str, transport: str) -> httpx.AsyncClient:
     # The very client the gateway makes for a configured upstream.
-    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
-    return _client(settings, url, None)
+    return _client(_settings(transport), url, None)
+
+
+def _reference_client(url: str, transport: str) -> httpx.AsyncClient:
+    # The client the gateway made before: on aiohttp, httpx-aiohttp's transport as it comes.
+    if transport == "httpx":
+        return _gateway_client(url, transport)
+    settings = _settings(transport)
+    n = settings.upstream_concurrency
+    limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+    return UpstreamClient(
+        base_url=url,
+        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        limits=limits,
+        transport=AiohttpTransport(limits=limits),
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,8 @@ CASES = {
 
 
 async def _old(client: httpx.AsyncClient, case: Case) -> httpx.Response:
-    # What resolvers/http.py did before UpstreamRequests.
+    # What resolvers/http.py did before UpstreamRequests (the URL aside: see
+    # tests/test_upstream_url.py).
     url = UpstreamRequests(client).url(case.path, case.params)
     request = client.build_request(case.method, url, headers=case.headers, json=case.json)
     for name, value in case.extra.items():
@@ -121,8 +143,11 @@ async def test_a_request_is_byte_identical_on_the_wire(
     recorder: Recorder, transport: str, name: str
 ) -> None:
     case = CASES[name]
-    async with _gateway_client(recorder.url(), transport) as client:
-        old = await _old(client, case)
+    async with (
+        _reference_client(recorder.url(), transport) as reference,
+        _gateway_client(recorder.url(), transport) as client,
+    ):
+        old = await _old(reference, case)
         new = await _new(client, case)
 
     assert len(recorder.requests) == 2
@@ -139,8 +164,11 @@ async def test_a_compressed_answer_is_decoded_the_same(recorder: Recorder, trans
         gzip.compress(JSON_OK), "Content-Type: application/json", "Content-Encoding: gzip"
     )
     case = CASES["meet list"]
-    async with _gateway_client(recorder.url(), transport) as client:
-        old = await _old(client, case)
+    async with (
+        _reference_client(recorder.url(), transport) as reference,
+        _gateway_client(recorder.url(), transport) as client,
+    ):
+        old = await _old(reference, case)
         new = await _new(client, case)
 
     assert new.content == JSON_OK
@@ -156,8 +184,11 @@ async def test_an_error_answer_reads_the_same(recorder: Recorder, transport: str
         status="429 Too Many Requests",
     )
     case = CASES["meet list"]
-    async with _gateway_client(recorder.url(), transport) as client:
-        old = await _old(client, case)
+    async with (
+        _reference_client(recorder.url(), transport) as reference,
+        _gateway_client(recorder.url(), transport) as client,
+    ):
+        old = await _old(reference, case)
         new = await _new(client, case)
 
     assert new.status_code == 429
