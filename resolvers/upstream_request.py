@@ -28,6 +28,7 @@ import datetime
 import re
 import time
 from collections.abc import Mapping
+from json import dumps as json_dumps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,6 +43,9 @@ __all__ = ["UpstreamRequests", "query_of"]
 # `.` and `..` segments are normalized away (`path_of` refuses them anyway).
 _KEPT_PATH = re.compile(r"/[\x21\x24-\x3b\x3d\x40-\x5f\x61-\x7a\x7c\x7e]*")
 _KEPT_QUERY = re.compile(r"[\x21\x24-\x3b\x3d\x3f-\x7e]*")
+# What httpx's `Request` adds: the json body's type; Content-Length: 0 for these methods.
+_JSON_TYPE = (b"Content-Type", b"application/json")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def query_of(params: Mapping[str, Any] | None) -> str | None:
@@ -66,7 +70,7 @@ class UpstreamRequests:
         # Credentials in the base URL become a Basic auth header in `client.send`.
         self._userinfo = base.userinfo
         self._defaults: list[tuple[bytes, bytes]] = []
-        self._default_names: list[str] = []
+        self._default_names: list[bytes] = []
         self._timeout: httpx.Timeout | None = None
         self._extensions: dict[str, Any] = {}
 
@@ -95,12 +99,40 @@ class UpstreamRequests:
         extra: Mapping[str, str],
     ) -> httpx.Request:
         """The request `client.build_request(method, url, headers=headers, json=json)` makes,
-        with `extra` set on it afterwards (`request.headers[name] = value`)."""
+        with `extra` set on it afterwards (`request.headers[name] = value`).
+
+        Its headers are put together here as `httpx.Request` would (at half its CPU:
+        httpx looks each one up by decoding every header again): the client's headers
+        less those the call replaces, the call's, the body's where not given, `Host`
+        (and `Content-Length: 0` for a POST, PUT or PATCH without one) first."""
+        method = method.upper()
+        pairs, names = self._merged(headers)
+        body = b""
+        if json is not None:
+            text = json_dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            body = text.encode("utf-8")
+            for name, value in ((b"Content-Length", b"%d" % len(body)), _JSON_TYPE):
+                if name.lower() not in names:
+                    pairs.append((name, value))
+                    names.append(name.lower())
+        auto: list[tuple[bytes, bytes]] = []
+        if b"host" not in names and url.raw_host:
+            auto.append((b"Host", url.netloc))
+        if (
+            method in _BODY_METHODS
+            and b"content-length" not in names
+            and b"transfer-encoding" not in names
+        ):
+            auto.append((b"Content-Length", b"0"))
+        if auto:
+            pairs[:0] = auto
+            names[:0] = [name.lower() for name, _ in auto]
+        for key, text in extra.items():
+            _set(pairs, names, key.encode("utf-8"), text.encode("utf-8"))
         request = httpx.Request(
-            method, url, headers=self._merged(headers), json=json, extensions=self._ext()
+            method, url, headers=pairs, stream=httpx.ByteStream(body), extensions=self._ext()
         )
-        for name, value in extra.items():
-            request.headers[name] = value
+        request.read()  # the body in memory, as `Request(json=...)` leaves it
         return request
 
     async def send(self, request: httpx.Request) -> httpx.Response:
@@ -128,23 +160,29 @@ class UpstreamRequests:
         response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
         return response
 
-    def _merged(self, headers: Mapping[str, str] | None) -> list[tuple[Any, Any]]:
-        # What `client._merge_headers` gives: the client's headers, less those a call
-        # header replaces (any case), then the call's headers in their order.
+    def _merged(
+        self, headers: Mapping[str, str] | None
+    ) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
+        # What `client._merge_headers` gives, with each header's lower-case name: the
+        # client's headers, less those a call header replaces (any case), then the
+        # call's headers in their order (ASCII, as httpx.Headers encodes them).
         raw = self.client.headers.raw
         if raw != self._defaults:
             self._defaults = raw
-            self._default_names = [name.decode("latin-1").lower() for name, _ in raw]
+            self._default_names = [name.lower() for name, _ in raw]
         if not headers:
-            return list(self._defaults)
-        replaced = {name.lower() for name in headers}
-        kept: list[tuple[Any, Any]] = [
-            item
-            for item, name in zip(self._defaults, self._default_names, strict=True)
-            if name not in replaced
-        ]
-        kept.extend(headers.items())
-        return kept
+            return list(self._defaults), list(self._default_names)
+        call = [(name.encode("ascii"), value.encode("ascii")) for name, value in headers.items()]
+        replaced = {name.lower() for name, _ in call}
+        pairs: list[tuple[bytes, bytes]] = []
+        names: list[bytes] = []
+        for item, name in zip(self._defaults, self._default_names, strict=True):
+            if name not in replaced:
+                pairs.append(item)
+                names.append(name)
+        pairs.extend(call)
+        names.extend(name.lower() for name, _ in call)
+        return pairs, names
 
     def _ext(self) -> dict[str, Any]:
         # The timeout extension `build_request` sets: the client's, as a dict.
@@ -153,6 +191,20 @@ class UpstreamRequests:
             self._timeout = timeout
             self._extensions = {"timeout": timeout.as_dict()}
         return self._extensions
+
+
+def _set(pairs: list[tuple[bytes, bytes]], names: list[bytes], key: bytes, value: bytes) -> None:
+    # `httpx.Headers.__setitem__`: the first header of that name replaced, any other
+    # dropped, or the header appended.
+    lower = key.lower()
+    found = [index for index, name in enumerate(names) if name == lower]
+    for index in reversed(found[1:]):
+        del pairs[index], names[index]
+    if found:
+        pairs[found[0]] = (key, value)
+    else:
+        pairs.append((key, value))
+        names.append(lower)
 
 
 def _parse(text: str) -> httpx.URL:

@@ -10,6 +10,7 @@ strings are compared.
 from __future__ import annotations
 
 import gzip
+import itertools
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +136,50 @@ def _same_response(new: httpx.Response, old: httpx.Response) -> None:
     assert new.elapsed.total_seconds() >= 0
     assert new.reason_phrase == old.reason_phrase
     assert new.http_version == old.http_version
+
+
+HEADER_SETS: list[dict[str, str] | None] = [
+    None,
+    {},
+    {"Authorization": "Bearer t"},
+    {"accept": "application/json", "USER-AGENT": "sg/1"},
+    {"Host": "elsewhere:81"},
+    {"content-type": "text/plain; charset=utf-8"},
+    {"Content-Length": "5"},
+    {"Transfer-Encoding": "chunked"},
+    {"Authorization": "a", "authorization": "b"},
+    {"CONNECTION": "close", "X-Empty": ""},
+]
+BODIES: list[Any] = [None, {}, [], {"a": "ü 日本", "n": [1, 2.5, None, True]}, "text", 0, False]
+EXTRAS: list[dict[str, str]] = [
+    {},
+    TRACE,
+    {"authorization": "Bearer u"},
+    {"Accept": "x", **TRACE},
+    {"host": "h", "CONTENT-TYPE": "x"},
+]
+METHODS = ["GET", "post", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+@pytest.mark.parametrize(
+    "defaults", [None, {"X-Client": "1", "Accept": "text/html", "accept": "*/*"}]
+)
+def test_a_built_request_is_the_one_build_request_makes(defaults: dict[str, str] | None) -> None:
+    client = UpstreamClient(base_url="https://meet.googleapis.com", headers=defaults)
+    requests = UpstreamRequests(client)
+    url = requests.url("/v2/conferenceRecords", {"pageSize": "10"})
+    for method, headers, body, extra in itertools.product(METHODS, HEADER_SETS, BODIES, EXTRAS):
+        old = client.build_request(method, url, headers=headers, json=body)
+        for name, value in extra.items():
+            old.headers[name] = value
+        new = requests.build(method, url, headers, body, extra)
+        case = (method, headers, body, extra)
+        assert new.method == old.method, case
+        assert new.url == old.url, case
+        assert new.headers.raw == old.headers.raw, case
+        assert new.content == old.content, case
+        assert new.extensions == old.extensions, case
+        assert type(new.stream) is type(old.stream), case
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
