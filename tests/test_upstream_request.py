@@ -98,6 +98,8 @@ CASES = {
     "patch json": Case("PATCH", "/v1/p/sessions/s", {"updateMask": "state,userPseudoId"}, {}, {}),
     "post, no body": Case("POST", "/v1/p/sessions", None, {"Authorization": "Bearer t"}),
     "delete": Case("DELETE", "/v1/p/sessions/s", None, {"Authorization": "Bearer t"}),
+    "a repeated header": Case("GET", "/v2/x", None, {"X-Dup": "a", "x-dup": "b", "X-C": "c"}),
+    "a non-ASCII header value": Case("GET", "/v2/x", None, None, extra={"X-Name": "Zoë"}),
     "extra replaces a header": Case(
         "GET", "/v2/x", None, {"Authorization": "Bearer t"}, extra={"authorization": "Bearer u"}
     ),
