@@ -318,3 +318,56 @@ def test_the_httpx_transport_lookup_relied_on_is_still_there() -> None:
 
     assert upstream_request._httpx_transport(client, httpx.URL("http://up/x")) is mock
     assert upstream_request._httpx_transport(client, httpx.URL("http://proxied/x")) is mounted
+
+
+@pytest.mark.parametrize("body", [b"", b"x", JSON_OK, "ü 日本".encode() * 5000])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [(b"Content-Type", b"application/json"), (b"Content-Length", b"3")],
+        [(b"transfer-encoding", b"chunked"), (b"content-type", b"text/plain; charset=utf-8")],
+    ],
+)
+def test_the_httpx_read_relied_on_leaves_what_read_leaves(
+    body: bytes, headers: list[tuple[bytes, bytes]]
+) -> None:
+    # Fails when an httpx release changes what reading a response leaves on it.
+    request = httpx.Request("GET", "http://up/v2/x")
+
+    def response() -> httpx.Response:
+        stream = httpx.ByteStream(body)
+        return httpx.Response(200, headers=headers, stream=stream, request=request)
+
+    read, shortcut = response(), response()
+    assert read.read() == body
+    upstream_request._httpx_read(shortcut, body)
+
+    def state(r: httpx.Response) -> dict[str, Any]:
+        # Everything but the decoder read() made on the way (made again when needed).
+        return {k: v for k, v in vars(r).items() if k not in {"_decoder", "stream"}}
+
+    assert state(shortcut) == state(read)
+    assert shortcut.content == read.content == body
+    assert shortcut.text == read.text
+    assert shortcut.num_bytes_downloaded == read.num_bytes_downloaded == len(body)
+    assert list(shortcut.iter_bytes()) == list(read.iter_bytes())
+    assert shortcut.is_closed
+    assert shortcut.is_stream_consumed
+    with pytest.raises(httpx.StreamConsumed):
+        list(shortcut.iter_raw())
+
+
+async def test_an_encoded_body_in_memory_is_decoded() -> None:
+    raw = gzip.compress(JSON_OK)
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(raw))
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(upstream), base_url="http://up")
+    requests = UpstreamRequests(client)
+    response = await requests.send(requests.build("GET", requests.url("/x", None), None, None, {}))
+
+    assert response.content == JSON_OK
+    assert response.num_bytes_downloaded == len(raw)
