@@ -4,17 +4,23 @@ A per-app `CollectorRegistry` (not prometheus-client's global one) lets several
 apps live in one process, as tests and the bench do, without clashing names.
 Every label value is bounded: providers and outcomes are fixed sets, status is
 an HTTP status or `timeout`/`error`, and operation names are capped.
+
+Upstream calls and cache lookups, many per operation, are queued and applied in
+batches (`deferred.py`); read the metrics through the registry (`exposition()`,
+`registry.collect()`), which applies what is queued first.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from app.observability.deferred import FLUSH_AT, Deferred
 from resolvers.errors import Provider
 from resolvers.observe import CacheResult
 
@@ -67,7 +73,12 @@ class GatewayMetrics:
         self._max_names = max_operation_names
         self._lock = threading.Lock()
         self._backend_collector: _CacheBackendCollector | None = None
+        self._deferred = Deferred()
+        self._counted = self._deferred.counted
         r = self.registry
+        # First in the registry: collecting it applies the queued updates before the
+        # metrics they feed are read.
+        r.register(self._deferred.collector())
         self.operations = Counter(
             "sessiongraph_operations",
             "GraphQL operations by name and outcome (success, partial, error)",
@@ -112,7 +123,9 @@ class GatewayMetrics:
             self.breaker_open.labels(provider=provider.value).set(0)
         # The labelled children, bound once: `.labels(...)` validates and locks on every
         # call (2 µs each); the label sets are bounded (providers x statuses).
-        self._upstream: dict[tuple[Provider, str], tuple[Counter, Histogram]] = {}
+        # (counter child, its provider's duration queue); the queue per histogram child.
+        self._upstream: dict[tuple[Provider, str], tuple[Counter, deque[float]]] = {}
+        self._timings: dict[Provider, deque[float]] = {}
         self._cache: dict[tuple[Provider, str], Counter] = {}
         self._operations: dict[tuple[str, str], Counter] = {}  # names capped, 3 outcomes
 
@@ -139,14 +152,25 @@ class GatewayMetrics:
         self.operation_duration.observe(seconds)
 
     def record_upstream(self, provider: Provider, status: str, seconds: float) -> None:
-        children = self._upstream.get((provider, status))
-        if children is None:
-            children = self._upstream[(provider, status)] = (
-                self.upstream_requests.labels(provider=provider.value, status=status),
-                self.upstream_duration.labels(provider=provider.value),
-            )
-        children[0].inc()
-        children[1].observe(seconds)
+        bound = self._upstream.get((provider, status))
+        if bound is None:
+            bound = self._bind_upstream(provider, status)
+        counted = self._counted
+        counted.append(bound[0])
+        bound[1].append(seconds)
+        if len(counted) >= FLUSH_AT:
+            self._deferred.flush()
+
+    def _bind_upstream(self, provider: Provider, status: str) -> tuple[Counter, deque[float]]:
+        timings = self._timings.get(provider)
+        if timings is None:
+            histogram = self.upstream_duration.labels(provider=provider.value)
+            timings = self._timings[provider] = self._deferred.timings(histogram)
+        bound = self._upstream[(provider, status)] = (
+            self.upstream_requests.labels(provider=provider.value, status=status),
+            timings,
+        )
+        return bound
 
     def record_cache(self, provider: Provider, result: CacheResult) -> None:
         """For the response cache: one call per lookup."""
@@ -155,7 +179,10 @@ class GatewayMetrics:
             child = self._cache[(provider, result)] = self.cache_requests.labels(
                 provider=provider.value, result=result
             )
-        child.inc()
+        counted = self._counted
+        counted.append(child)
+        if len(counted) >= FLUSH_AT:
+            self._deferred.flush()
 
     def watch_cache_backend(self, backend: WatchedBackend) -> None:
         """Expose the cross-request cache backend's health (the latest runtime's, if the
@@ -175,6 +202,10 @@ class GatewayMetrics:
     def subscription_ended(self) -> None:
         self.subscriptions.dec()
 
+    def flush(self) -> None:
+        """Apply the queued upstream and cache updates to their metrics now."""
+        self._deferred.flush()
+
     def exposition(self) -> bytes:
         """The registry in Prometheus text format."""
-        return generate_latest(self.registry)
+        return generate_latest(self.registry)  # which flushes first
