@@ -85,27 +85,10 @@ def wire_lineage(
 
 class WireSpan(ReadableSpan):
     """A finished span that carries its `Wire` fields, so the encoder reads no property
-    of it (a Python call each) for the common case, and nothing was dropped from it."""
+    of it (a Python call each) for the common case, and nothing was dropped from it.
+    Made with `ReadableSpan`'s own arguments, then `wire` set."""
 
-    def __init__(  # noqa: PLR0917 (one per upstream call: positional is cheaper)
-        self,
-        name: str,
-        context: SpanContext,
-        parent: SpanContext | None,
-        resource: Resource,
-        attributes: Mapping[str, Any],
-        kind: SpanKind,
-        status: Status,
-        scope: InstrumentationScope,
-        wire: Wire,
-    ) -> None:
-        _, _, _, start, end, _ = wire
-        # ReadableSpan's own order: events, links, kind, instrumentation_info, status, times.
-        super().__init__(
-            name, context, parent, resource, attributes, (), (), kind, None, status, start, end,
-            scope,
-        )  # fmt: skip
-        self.wire = wire
+    wire: Wire
 
     @property
     def dropped_attributes(self) -> int:

@@ -11,28 +11,53 @@ its resource and instrumentation scope mark it) but written once, as the
 batch and simple processors (and so the exporters) see of a span. Processors'
 `on_start` is not called for these spans: the SDK's processors do nothing there.
 
-Unsampled (the sampler says drop), a span costs the sampling decision, an id
-and the `traceparent` header that tells the upstream so.
+What the spans of one kind of call share is made once per kind (`CallShape`:
+name, attributes, and per way of ending the finished attributes and status),
+what the spans of one parent share once per parent (`Lineage`: trace, sampling
+decision, `traceparent` around the span id). A sampled span the SDK's batch
+processor alone would get is queued straight into it (`sdk_internals`).
+
+Unsampled (the sampler says drop), a span costs an id and the `traceparent`
+header that tells the upstream so.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Mapping
+from random import getrandbits
 from time import time_ns
 
+from opentelemetry import baggage, propagate
 from opentelemetry import context as otel_context
+from opentelemetry.sdk.trace import SynchronousMultiSpanProcessor, sampling
 from opentelemetry.sdk.trace import Tracer as SdkTracer
-from opentelemetry.sdk.trace import sampling
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import SpanContext, SpanKind, Status, TraceFlags, get_current_span
-from opentelemetry.trace.span import TraceState
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    Status,
+    TraceFlags,
+    get_current_span,
+    set_span_in_context,
+)
+from opentelemetry.trace.span import DEFAULT_TRACE_STATE, TraceState
 from opentelemetry.util.types import AttributeValue
 
 from app.observability.otlp import WireSpan, wire_lineage
+from app.observability.sdk_internals import (
+    batch_emitter,
+    context_getter,
+    make_span_context,
+    processors_of,
+)
 
-__all__ = ["ClientSpan", "ClientSpans"]
+__all__ = ["CallShape", "ClientSpan", "ClientSpans"]
 
+Attributes = dict[str, AttributeValue]
 _FLAGS = {
     (sampled, random_id): TraceFlags(
         (TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT)
@@ -48,6 +73,12 @@ _PARENT_BASED = re.compile(
     rf"ParentBased\{{root:{_PURE},remoteParentSampled:{_PURE},remoteParentNotSampled:{_PURE},"
     rf"localParentSampled:{_PURE},localParentNotSampled:{_PURE}\}}"
 )
+_TRACE_CONTEXT = frozenset({"traceparent", "tracestate"})
+_W3C_FIELDS = (_TRACE_CONTEXT, _TRACE_CONTEXT | {"baggage"})
+_SERIALS = itertools.count()
+_MAX_ENDINGS = 64  # per shape: statuses and error types are few
+# (attributes, status, encoding key for a local parent, for a remote one)
+Ending = tuple[Attributes, Status, tuple[int, str, bool], tuple[int, str, bool]]
 
 
 def decides_by_parent(sampler: sampling.Sampler) -> bool:
@@ -60,30 +91,87 @@ def decides_by_parent(sampler: sampling.Sampler) -> bool:
     )
 
 
-class Lineage:
-    """What the client spans of one parent share: the trace, the sampling decision, the
-    parent's encoded fields. Kept for the last parent when the sampler is pure: one
-    operation's upstream calls are all children of its span."""
+class CallShape:
+    """One kind of call: its span's name and attributes at the start, and for each way
+    it ends (a label, which with the shape must tell every attribute and the status) the
+    finished attributes, status and encoding key, made once and shared (read-only)."""
 
-    __slots__ = ("flags", "head", "middle", "parent", "recorded", "remote", "state", "trace_id")
+    __slots__ = ("_end", "_endings", "attributes", "name", "serial")
 
     def __init__(
+        self, name: str, attributes: Attributes, end: Callable[[str], tuple[Attributes, Status]]
+    ) -> None:
+        self.name = name
+        self.attributes = attributes
+        self.serial = next(_SERIALS)  # never reused, unlike id(): names the encoded shape
+        self._end = end
+        self._endings: dict[str, Ending] = {}
+
+    def ending(self, label: str) -> Ending:
+        ending = self._endings.get(label)
+        if ending is None:
+            added, status = self._end(label)
+            if len(self._endings) >= _MAX_ENDINGS:
+                self._endings.clear()
+            ending = self._endings[label] = (
+                {**self.attributes, **added},
+                status,
+                (self.serial, label, False),
+                (self.serial, label, True),
+            )
+        return ending
+
+    def finished_attributes(
+        self, attributes: Mapping[str, AttributeValue], label: str
+    ) -> Attributes:
+        """`attributes` (a sampler's) with what ending with `label` adds."""
+        return {**attributes, **self._end(label)[0]}
+
+
+class Lineage:
+    """What the client spans of one parent context share: the trace, the sampling
+    decision, the parent's encoded fields, the trace headers around the span id. Kept for
+    the last parent when the sampler decides by parent: one operation's upstream calls
+    are all children of its span."""
+
+    __slots__ = (
+        "attributes",
+        "context",
+        "flags",
+        "head",
+        "headers",
+        "middle",
+        "parent",
+        "recorded",
+        "remote",
+        "state",
+        "trace_id",
+    )
+
+    def __init__(  # noqa: PLR0917
         self,
+        context: otel_context.Context,
         parent: SpanContext | None,
         trace_id: int,
         recorded: bool | None,
         state: TraceState | None,
         random_id: bool,
+        attributes: Attributes | None,
     ) -> None:
+        self.context = context
         self.parent = parent
         self.trace_id = trace_id
         self.recorded = recorded  # True: sampled, False: recorded only, None: dropped
-        self.state = state
+        self.state = state if state is not None else DEFAULT_TRACE_STATE
         self.flags = _FLAGS[(recorded is True, random_id)]
         self.remote = parent is not None and parent.is_remote
+        self.attributes = attributes  # a sampler's own, when it changed them
         self.head, self.middle = wire_lineage(
             trace_id, parent.span_id if parent is not None else None, state
         )
+        # (propagator, traceparent before and after the span id, tracestate), or the
+        # propagator and None when it writes more than W3C trace context (or baggage).
+        self.headers: tuple[object, tuple[str, str, str] | None] | None = None
 
 
 class ClientSpans:
@@ -92,140 +180,154 @@ class ClientSpans:
     def __init__(self, tracer: SdkTracer, scope: InstrumentationScope) -> None:
         self._sampler = tracer.sampler
         self._ids = tracer.id_generator
+        self._random_ids = type(self._ids) is RandomIdGenerator
         self.processor = tracer.span_processor
         self.resource = tracer.resource
         self.scope = scope
         self.pure = decides_by_parent(self._sampler)
+        self._current = context_getter()
         # Replaced as a whole, so concurrent operations only make it miss.
         self._last: Lineage | None = None
+        # The processors last seen and, if the SDK's batch processor is the only one, its
+        # queue's `emit` (what its on_end calls for a sampled span).
+        self._multi = type(self.processor) is SynchronousMultiSpanProcessor
+        self._seen: tuple[object, ...] | None = None
+        self._emit: Callable[[WireSpan], None] | None = None
 
-    def start(
-        self, name: str, attributes: dict[str, AttributeValue], shape: Hashable
-    ) -> ClientSpan:
-        """A CLIENT span starting now, a child of the current span (if any). `attributes`
-        becomes the span's (the caller hands it over); with `name`, `shape` must tell
-        them all (see `ClientSpan.end`)."""
-        context = otel_context.get_current()
-        parent: SpanContext | None = get_current_span(context).get_span_context()
+    def start(self, shape: CallShape) -> tuple[ClientSpan | None, dict[str, str]]:
+        """A CLIENT span of `shape` starting now, a child of the current span (if any), or
+        None if the sampler drops it; and the headers that carry it upstream."""
+        context = self._current()
         lineage = self._last
-        if lineage is None or lineage.parent is not parent:
-            lineage = self._lineage(context, parent, name, attributes)
-        span_id = self._ids.generate_span_id()
-        span_context = SpanContext(
-            lineage.trace_id,
-            span_id,
-            is_remote=False,
-            trace_flags=lineage.flags,
-            trace_state=lineage.state,
-        )
-        recorded = attributes if lineage.recorded is not None else None
-        return ClientSpan(self, name, span_context, span_id, lineage, context, recorded, shape)
+        if lineage is None or lineage.context is not context:
+            lineage = self._lineage(context, shape)
+        span_id = (getrandbits(64) if self._random_ids else 0) or self._ids.generate_span_id()
+        textmap = propagate.get_global_textmap()
+        prepared = lineage.headers
+        if prepared is None or prepared[0] is not textmap:
+            prepared = lineage.headers = (textmap, _w3c_ends(textmap, lineage))
+        ends = prepared[1]
+        if ends is None:
+            headers = _headers(lineage, span_id)
+        else:
+            headers = {"traceparent": f"{ends[0]}{span_id:016x}{ends[1]}"}
+            if ends[2]:
+                headers["tracestate"] = ends[2]
+        if lineage.recorded is None:
+            return None, headers
+        return ClientSpan(self, shape, lineage, span_id), headers
 
-    def _lineage(
-        self,
-        context: otel_context.Context,
-        parent: SpanContext | None,
-        name: str,
-        attributes: dict[str, AttributeValue],
-    ) -> Lineage:
+    def _lineage(self, context: otel_context.Context, shape: CallShape) -> Lineage:
+        parent: SpanContext | None = get_current_span(context).get_span_context()
         if parent is None or not parent.is_valid:
             trace_id = self._ids.generate_trace_id()
-            recorded, state = self._decide(context, trace_id, name, attributes)
-            return Lineage(None, trace_id, recorded, state, self._ids.is_trace_id_random())
-        recorded, state = self._decide(context, parent.trace_id, name, attributes)
+            recorded, state, attributes = self._decide(context, trace_id, shape)
+            random_id = self._ids.is_trace_id_random()
+            return Lineage(context, None, trace_id, recorded, state, random_id, attributes)
+        recorded, state, attributes = self._decide(context, parent.trace_id, shape)
         lineage = Lineage(
-            parent, parent.trace_id, recorded, state, parent.trace_flags.random_trace_id
+            context,
+            parent,
+            parent.trace_id,
+            recorded,
+            state,
+            parent.trace_flags.random_trace_id,
+            attributes,
         )
         if self.pure:
             self._last = lineage
         return lineage
 
     def _decide(
-        self,
-        context: otel_context.Context,
-        trace_id: int,
-        name: str,
-        attributes: dict[str, AttributeValue],
-    ) -> tuple[bool | None, TraceState | None]:
-        """(True: sampled, False: recorded only, None: dropped; the trace state). The
-        sampler's attributes replace the span's, as in the SDK (it may add some)."""
-        result = self._sampler.should_sample(context, trace_id, name, SpanKind.CLIENT, attributes)
+        self, context: otel_context.Context, trace_id: int, shape: CallShape
+    ) -> tuple[bool | None, TraceState | None, Attributes | None]:
+        """(True: sampled, False: recorded only, None: dropped; the trace state; the
+        sampler's attributes if they differ). They replace the span's, as in the SDK."""
+        attributes = dict(shape.attributes)  # the sampler may keep or change what it gets
+        result = self._sampler.should_sample(
+            context, trace_id, shape.name, SpanKind.CLIENT, attributes
+        )
         if result.decision is sampling.Decision.DROP:
-            return None, result.trace_state
-        if result.attributes != attributes:  # built-in samplers hand them back unchanged
-            replaced = dict(result.attributes)
-            attributes.clear()
-            attributes.update(replaced)
-        return result.decision is sampling.Decision.RECORD_AND_SAMPLE, result.trace_state
+            return None, result.trace_state, None
+        # Built-in samplers hand them back unchanged.
+        replaced = dict(result.attributes) if result.attributes != shape.attributes else None
+        return result.decision is sampling.Decision.RECORD_AND_SAMPLE, result.trace_state, replaced
+
+    def finish(self, span: WireSpan, sampled: bool) -> None:
+        """Hand a finished span to the processors."""
+        if sampled and self._multi:
+            processors = processors_of(self.processor)  # type: ignore[arg-type]
+            if processors is not self._seen:
+                self._seen = processors
+                self._emit = batch_emitter(processors[0]) if len(processors) == 1 else None
+            if self._emit is not None:
+                self._emit(span)
+                return
+        self.processor.on_end(span)
 
 
 class ClientSpan:
-    """One client span in flight: its context (for `traceparent`) and how it ends."""
+    """One recorded client span in flight."""
 
-    __slots__ = (
-        "_attributes",
-        "_owner",
-        "_shape",
-        "_start",
-        "context",
-        "lineage",
-        "name",
-        "parent_context",
-        "span_id",
-    )
+    __slots__ = ("_owner", "_start", "lineage", "shape", "span_id")
 
-    def __init__(  # noqa: PLR0917 (made once per upstream call: positional is cheaper)
-        self,
-        owner: ClientSpans,
-        name: str,
-        context: SpanContext,
-        span_id: int,
-        lineage: Lineage,
-        parent_context: otel_context.Context,
-        attributes: dict[str, AttributeValue] | None,
-        shape: Hashable,
-    ) -> None:
+    def __init__(self, owner: ClientSpans, shape: CallShape, lineage: Lineage, span_id: int):
         self._owner = owner
-        self.name = name
-        self.context = context
-        self.span_id = span_id
+        self.shape = shape
         self.lineage = lineage
-        self.parent_context = parent_context
-        self._attributes = attributes
-        self._shape = shape
+        self.span_id = span_id
         self._start = time_ns()
 
     @property
-    def parent(self) -> SpanContext | None:
-        return self.lineage.parent
+    def context(self) -> SpanContext:
+        lineage = self.lineage
+        return make_span_context(lineage.trace_id, self.span_id, lineage.flags, lineage.state)
 
-    @property
-    def is_recording(self) -> bool:
-        return self._attributes is not None
-
-    def end(
-        self, attributes: Mapping[str, AttributeValue], status: Status, shape: Hashable
-    ) -> None:
-        """Ends now with `attributes` added; a span the sampler dropped goes nowhere.
-        `shape`, with the name and the `shape` given at the start, must tell every
-        attribute (so equal spans are encoded once; see `otlp.Wire`)."""
-        if self._attributes is None:
-            return
-        self._attributes.update(attributes)
-        owner, lineage, end = self._owner, self.lineage, time_ns()
-        # A sampler of one's own may have added attributes: then they are read. Status
-        # hashes by identity (cheap; the callers pass constants).
-        key = (self.name, self._shape, shape, status, lineage.remote) if owner.pure else None
-        owner.processor.on_end(
-            WireSpan(
-                self.name,
-                self.context,
-                lineage.parent,
-                owner.resource,
-                self._attributes,
-                SpanKind.CLIENT,
-                status,
-                owner.scope,
-                (lineage.head, self.span_id, lineage.middle, self._start, end, key),
-            )
+    def end(self, label: str) -> None:
+        """Ends now, as `label` says (see `CallShape`)."""
+        end = time_ns()
+        lineage, shape, owner = self.lineage, self.shape, self._owner
+        if lineage.attributes is None:
+            attributes, status, local, remote = shape.ending(label)
+            key = (remote if lineage.remote else local) if owner.pure else None
+        else:  # a sampler of one's own changed them: they are read when encoded
+            attributes = shape.finished_attributes(lineage.attributes, label)
+            status, key = shape.ending(label)[1], None
+        span_id = self.span_id
+        span = WireSpan(
+            shape.name,
+            make_span_context(lineage.trace_id, span_id, lineage.flags, lineage.state),
+            lineage.parent,
+            owner.resource,
+            attributes,
+            (),
+            (),
+            SpanKind.CLIENT,
+            None,
+            status,
+            self._start,
+            end,
+            owner.scope,
         )
+        span.wire = (lineage.head, span_id, lineage.middle, self._start, end, key)
+        owner.finish(span, lineage.recorded is True)
+
+
+def _w3c_ends(textmap: object, lineage: Lineage) -> tuple[str, str, str] | None:
+    """`traceparent` around the span id, and `tracestate`, if the propagators write only
+    W3C trace context and baggage and there is no baggage; else None."""
+    fields = frozenset(getattr(textmap, "fields", ()))
+    if fields not in _W3C_FIELDS or ("baggage" in fields and baggage.get_all(lineage.context)):
+        return None
+    state = lineage.state.to_header() if lineage.state else ""
+    return f"00-{lineage.trace_id:032x}-", f"-{lineage.flags:02x}", state
+
+
+def _headers(lineage: Lineage, span_id: int) -> dict[str, str]:
+    """What the configured propagators write for the span, in its parent's context."""
+    context = make_span_context(lineage.trace_id, span_id, lineage.flags, lineage.state)
+    carrier: dict[str, str] = {}
+    propagate.inject(
+        carrier, context=set_span_in_context(NonRecordingSpan(context), lineage.context)
+    )
+    return carrier

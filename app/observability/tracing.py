@@ -12,17 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from opentelemetry import baggage, propagate
 from opentelemetry import context as otel_context
-from opentelemetry.propagators.textmap import TextMapPropagator
+from opentelemetry import propagate
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import Tracer as SdkTracer
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import NonRecordingSpan, Tracer, set_span_in_context
+from opentelemetry.trace import Tracer
 
-from app.observability.spans import ClientSpan, ClientSpans
+from app.observability.spans import ClientSpans
 
 __all__ = ["Tracing", "batch_sizes", "tracer_provider_from_env"]
 
@@ -30,8 +29,6 @@ _log = logging.getLogger(__name__)
 _ENDPOINTS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 # What `get_tracer("sessiongraph")` makes; the client spans carry the same scope.
 _SCOPE = InstrumentationScope("sessiongraph", "")
-_TRACE_CONTEXT = frozenset({"traceparent", "tracestate"})
-_W3C_FIELDS = (_TRACE_CONTEXT, _TRACE_CONTEXT | {"baggage"})
 
 
 def tracer_provider_from_env(env: Mapping[str, str]) -> TracerProvider | None:
@@ -98,8 +95,6 @@ class Tracing:
         self.client_spans = (
             ClientSpans(self.tracer, _SCOPE) if isinstance(self.tracer, SdkTracer) else None
         )
-        # (propagator, parent context, lineage, prepared header parts): the last parent's.
-        self._prepared: tuple[object, object, object, tuple[str, str, str] | None] | None = None
 
     @staticmethod
     def continue_from(headers: Mapping[str, str]) -> object:
@@ -109,54 +104,6 @@ class Tracing:
     @staticmethod
     def detach(token: object) -> None:
         otel_context.detach(token)  # type: ignore[arg-type]
-
-    @staticmethod
-    def outgoing_headers(context: otel_context.Context | None = None) -> dict[str, str]:
-        """`context` (default: the current one) as headers for an upstream request."""
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier, context=context)
-        return carrier
-
-    def client_headers(self, span: ClientSpan) -> dict[str, str]:
-        """The headers that carry `span` upstream, as the configured propagators
-        (`OTEL_PROPAGATORS`) write them. For W3C trace context (and baggage, when there
-        is none) they are written here, all but the span id prepared once per parent."""
-        textmap = propagate.get_global_textmap()
-        prepared = self._prepared
-        if (
-            prepared is None
-            or prepared[0] is not textmap
-            or prepared[1] is not span.parent_context
-            or prepared[2] is not span.lineage
-        ):
-            prepared = self._prepared = (
-                textmap,
-                span.parent_context,
-                span.lineage,
-                self._w3c_ends(textmap, span),
-            )
-        ends = prepared[3]
-        if ends is None:
-            return self.outgoing_headers(
-                set_span_in_context(NonRecordingSpan(span.context), span.parent_context)
-            )
-        headers = {"traceparent": f"{ends[0]}{span.span_id:016x}{ends[1]}"}
-        if ends[2]:
-            headers["tracestate"] = ends[2]
-        return headers
-
-    @staticmethod
-    def _w3c_ends(textmap: TextMapPropagator, span: ClientSpan) -> tuple[str, str, str] | None:
-        """`traceparent` around the span id, and `tracestate`, if the propagators write only
-        W3C trace context and baggage and there is no baggage; else None."""
-        fields = frozenset(textmap.fields)
-        if fields not in _W3C_FIELDS or (
-            "baggage" in fields and baggage.get_all(span.parent_context)
-        ):
-            return None
-        lineage = span.lineage
-        state = lineage.state.to_header() if lineage.state else ""
-        return f"00-{lineage.trace_id:032x}-", f"-{lineage.flags:02x}", state
 
     def shutdown(self) -> None:
         """Flush what is buffered and stop exporting."""

@@ -9,7 +9,7 @@ from opentelemetry.trace import Status, StatusCode
 from app.observability.metrics import GatewayMetrics
 from app.observability.requests import current_request
 from app.observability.routes import route_template
-from app.observability.spans import ClientSpan
+from app.observability.spans import Attributes, CallShape, ClientSpan
 from app.observability.tracing import Tracing
 from resolvers.errors import Provider
 from resolvers.observe import CacheResult
@@ -19,6 +19,7 @@ __all__ = ["GatewayUpstreamObserver"]
 _NO_HEADERS: Mapping[str, str] = {}
 _UNSET = Status(StatusCode.UNSET)
 _ERROR = Status(StatusCode.ERROR)
+_MAX_SHAPES = 4096  # (provider, method, route, attempt): routes are templates, so few
 
 
 class _Call:
@@ -43,16 +44,18 @@ class _Call:
         )
         if self._metrics is not None:
             self._metrics.record_upstream(self._provider, label, seconds)
-        span = self._span
-        if span is None or not span.is_recording:
-            return
-        # The label tells the attributes added here (see ClientSpan.end).
-        if status is None:
-            span.end({"error.type": label}, _ERROR, label)
-        elif status >= 400:
-            span.end({"http.response.status_code": status, "error.type": label}, _ERROR, label)
-        else:
-            span.end({"http.response.status_code": status}, _UNSET, label)
+        if self._span is not None:
+            self._span.end(label)
+
+
+def _ending(label: str) -> tuple[Attributes, Status]:
+    """What a client span gets when its attempt ends as `label` (see `_Call.finish`)."""
+    if not label.isdigit():
+        return {"error.type": label}, _ERROR
+    status = int(label)
+    if status >= 400:
+        return {"http.response.status_code": status, "error.type": label}, _ERROR
+    return {"http.response.status_code": status}, _UNSET
 
 
 class GatewayUpstreamObserver:
@@ -60,18 +63,25 @@ class GatewayUpstreamObserver:
 
     def __init__(self, metrics: GatewayMetrics | None, tracing: Tracing | None) -> None:
         self._metrics = metrics
-        self._tracing = tracing
         self._spans = tracing.client_spans if tracing is not None else None
+        self._shapes: dict[tuple[Provider, str, str, int], CallShape] = {}
 
     def request_started(self, provider: Provider, method: str, path: str, attempt: int) -> _Call:
         state = current_request()
         if state is not None:
             state.upstream_calls += 1
-        if self._spans is None or self._tracing is None:
+        if self._spans is None:
             return _Call(self._metrics, provider, None, _NO_HEADERS)
         route = route_template(provider, path)
+        shape = self._shapes.get((provider, method, route, attempt))
+        if shape is None:
+            shape = self._shape(provider, method, route, attempt)
+        span, headers = self._spans.start(shape)
+        return _Call(self._metrics, provider, span, headers)
+
+    def _shape(self, provider: Provider, method: str, route: str, attempt: int) -> CallShape:
         # OTel HTTP client conventions: "{method} {route}", resend count from the 2nd try.
-        span = self._spans.start(
+        shape = CallShape(
             f"{method} {route}",
             {
                 "http.request.method": method,
@@ -79,9 +89,12 @@ class GatewayUpstreamObserver:
                 "sessiongraph.provider": provider.value,
                 "http.request.resend_count": attempt - 1,
             },
-            (provider, attempt),  # with the name, tells the attributes above
+            _ending,
         )
-        return _Call(self._metrics, provider, span, self._tracing.client_headers(span))
+        if len(self._shapes) >= _MAX_SHAPES:
+            self._shapes.clear()
+        self._shapes[(provider, method, route, attempt)] = shape
+        return shape
 
     def cache_result(self, provider: Provider, result: CacheResult) -> None:
         if self._metrics is not None:
