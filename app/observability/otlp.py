@@ -36,7 +36,8 @@ _INT64 = (-(1 << 63), (1 << 63) - 1)
 _SHAPES: dict[tuple[object, ...], tuple[bytes, bytes]] = {}
 _MAX_SHAPES = 4096
 _CACHEABLE = frozenset({str, int, bool})
-_WIRE_SHAPES: dict[Hashable, tuple[bytes, bytes]] = {}  # by `Wire.shape`
+# By `Wire` key: fields 5-6, fields 9-16, and the span's length less its parent fields.
+_WIRE_SHAPES: dict[Hashable, tuple[bytes, bytes, int]] = {}
 # SDK SpanKind INTERNAL=0 …, OTLP's SPAN_KIND_INTERNAL=1 ….
 _KINDS = [b"\x30" + bytes([value + 1]) for value in sorted(k.value for k in SpanKind)]
 _FLAGS_HAS_IS_REMOTE = 0x100
@@ -54,6 +55,12 @@ def _varint(n: int) -> bytes:
         n >>= 7
     out.append(n)
     return bytes(out)
+
+
+_span_id_field = struct.Struct(">BBQ").pack  # tag, length 8, the id big-endian
+_times_fields = struct.Struct("<BQBQ").pack  # start (tag 7, fixed64), end (tag 8)
+_FRAMED = 4096  # spans shorter than this have their `Span` field's tag and length ready
+_SPAN_FRAMES = [b"\x12" + _varint(n) for n in range(_FRAMED)]
 
 
 def _field(tag: int, payload: bytes) -> bytes:
@@ -105,18 +112,29 @@ class WireSpan(ReadableSpan):
 
 def encode_spans(spans: Sequence[ReadableSpan]) -> bytes:
     """The `ExportTraceServiceRequest` the OTLP exporters send for `spans`: grouped by
-    resource, then by instrumentation scope, in order of first appearance."""
+    resource, then by instrumentation scope, in order of first appearance. Each span is
+    encoded as its framed field, the enclosing fields' lengths are summed from their
+    parts, and the whole request is joined once."""
     groups: list[tuple[Resource, dict[InstrumentationScope | None, list[bytes]]]] = []
     # Each (resource, scope) pair's group, found by identity: their hashes are dear
     # (Resource.__hash__ serializes its attributes to JSON). Equal objects share a group.
     known: dict[tuple[int, int], list[bytes]] = {}
+    last: tuple[object, object] = (object(), object())  # the pair `encoded` is for
+    encoded: list[bytes] = []
     for span in spans:
         resource, scope = span.resource, span.instrumentation_scope
-        encoded = known.get((id(resource), id(scope)))
-        if encoded is None:
-            encoded = known[(id(resource), id(scope))] = _group(groups, resource, scope)
-        encoded.append(_wire_span(span) if type(span) is WireSpan else _span(span))
-    return b"".join(_field(0x0A, _resource_spans(r, s)) for r, s in groups)
+        if resource is not last[0] or scope is not last[1]:
+            group = known.get((id(resource), id(scope)))
+            if group is None:
+                group = known[(id(resource), id(scope))] = _group(groups, resource, scope)
+            encoded, last = group, (resource, scope)
+        encoded.append(_wire_span(span) if type(span) is WireSpan else _field(0x12, _span(span)))
+    out: list[bytes] = []
+    for resource, scopes in groups:
+        parts = _resource_parts(resource, scopes)
+        out.append(b"\x0a" + _varint(sum(map(len, parts))))
+        out += parts
+    return b"".join(out)
 
 
 def _group(
@@ -131,18 +149,22 @@ def _group(
     return scopes.setdefault(scope or None, [])
 
 
-def _resource_spans(
+def _resource_parts(
     resource: Resource, scopes: dict[InstrumentationScope | None, list[bytes]]
-) -> bytes:
+) -> list[bytes]:
+    """The `ResourceSpans` fields, as parts to join (`spans` hold framed `Span` fields)."""
     parts = [_field(0x0A, _attributes(0x0A, resource.attributes))]
     for scope, spans in scopes.items():
-        body = [_field(0x0A, _scope(scope)), *(_field(0x12, s) for s in spans)]
-        if scope is not None and scope.schema_url:
-            body.append(_string(0x1A, scope.schema_url))
-        parts.append(_field(0x12, b"".join(body)))
+        head = _field(0x0A, _scope(scope))
+        tail = _string(0x1A, scope.schema_url) if scope is not None and scope.schema_url else b""
+        parts.append(b"\x12" + _varint(len(head) + sum(map(len, spans)) + len(tail)))
+        parts.append(head)
+        parts += spans
+        if tail:
+            parts.append(tail)
     if resource.schema_url:
         parts.append(_string(0x1A, resource.schema_url))
-    return b"".join(parts)
+    return parts
 
 
 def _scope(scope: InstrumentationScope | None) -> bytes:
@@ -179,25 +201,26 @@ def _span(span: ReadableSpan) -> bytes:
 
 
 def _wire_span(span: WireSpan) -> bytes:
+    """The framed `Span` field (tag, length, span) of a span that carries its wire fields."""
     head, span_id, middle, start, end, key = span.wire
     shape = _WIRE_SHAPES.get(key) if key is not None else None
     if shape is None:
-        shape = _shape(span, span.parent)
+        name_kind, rest = _shape(span, span.parent)
+        # The trace id (18 bytes), span id (10) and times (18) are all of fixed length.
+        shape = (name_kind, rest, 46 + len(name_kind) + len(rest))
         if key is not None:
             if len(_WIRE_SHAPES) >= _MAX_SHAPES:
                 _WIRE_SHAPES.clear()
             _WIRE_SHAPES[key] = shape
+    size = shape[2] + len(middle)
     return b"".join(
         (
+            _SPAN_FRAMES[size] if size < _FRAMED else b"\x12" + _varint(size),
             head,
-            b"\x12\x08",
-            span_id.to_bytes(8, "big"),
+            _span_id_field(0x12, 8, span_id),
             middle,
             shape[0],
-            b"\x39",
-            _fixed64(start),
-            b"\x41",
-            _fixed64(end),
+            _times_fields(0x39, start, 0x41, end),
             shape[1],
         )
     )
