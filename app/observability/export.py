@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from app.observability.otlp import encode_spans
+from app.observability.wire import ClientRecord, readable_spans
 
 __all__ = ["OTLPWireExporter"]
 
@@ -38,9 +39,13 @@ class OTLPWireExporter(SpanExporter):
         """False when it fell back to the SDK's encoder."""
         return self._send is not None
 
-    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+    # `export` may be given `ClientRecord`s beside spans (see otlp.py).
+    takes_records = True
+
+    def export(self, spans: Sequence[ReadableSpan | ClientRecord]) -> SpanExportResult:
         if self._send is None or self._shutdown:
-            return self._inner.export(spans)  # which logs and fails after a shutdown
+            # The SDK's encoder (which logs and fails after a shutdown) reads spans only.
+            return self._inner.export(readable_spans(spans))
         try:
             data = encode_spans(spans)
         except Exception:  # the batch is lost, the gateway goes on

@@ -23,7 +23,9 @@ from opentelemetry.sdk.trace import Event, ReadableSpan
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import Link, SpanContext, SpanKind, Status, StatusCode, TraceState
 
-__all__ = ["Wire", "WireSpan", "encode_spans", "wire_lineage"]
+from app.observability.wire import ClientRecord, WireSpan
+
+__all__ = ["encode_spans", "wire_lineage"]
 
 _log = logging.getLogger(__name__)
 _fixed64 = struct.Struct("<Q").pack
@@ -72,13 +74,6 @@ def _string(tag: int, text: str) -> bytes:
     return _field(tag, text.encode("utf-8"))
 
 
-# What the encoder needs of a span, gathered when it is made: the encoded fields before
-# and after the span id (`wire_lineage`), the span id, start and end, and a key naming the
-# span's name, kind, attributes and status (equal keys: equal fields), or None to read
-# them from the span.
-Wire = tuple[bytes, int, bytes, int, int, Hashable | None]
-
-
 def wire_lineage(
     trace_id: int, parent_id: int | None, trace_state: TraceState | None
 ) -> tuple[bytes, bytes]:
@@ -90,27 +85,7 @@ def wire_lineage(
     return b"\x0a\x10" + trace_id.to_bytes(16, "big"), middle
 
 
-class WireSpan(ReadableSpan):
-    """A finished span that carries its `Wire` fields, so the encoder reads no property
-    of it (a Python call each) for the common case, and nothing was dropped from it.
-    Made with `ReadableSpan`'s own arguments, then `wire` set."""
-
-    wire: Wire
-
-    @property
-    def dropped_attributes(self) -> int:
-        return 0
-
-    @property
-    def dropped_events(self) -> int:
-        return 0
-
-    @property
-    def dropped_links(self) -> int:
-        return 0
-
-
-def encode_spans(spans: Sequence[ReadableSpan]) -> bytes:
+def encode_spans(spans: Sequence[ReadableSpan | ClientRecord]) -> bytes:
     """The `ExportTraceServiceRequest` the OTLP exporters send for `spans`: grouped by
     resource, then by instrumentation scope, in order of first appearance. Each span is
     encoded as its framed field, the enclosing fields' lengths are summed from their
@@ -122,13 +97,22 @@ def encode_spans(spans: Sequence[ReadableSpan]) -> bytes:
     last: tuple[object, object] = (object(), object())  # the pair `encoded` is for
     encoded: list[bytes] = []
     for span in spans:
-        resource, scope = span.resource, span.instrumentation_scope
+        scope: InstrumentationScope | None
+        if isinstance(span, ReadableSpan):
+            resource, scope = span.resource, span.instrumentation_scope
+        else:
+            resource, scope = span[0].resource, span[0].scope
         if resource is not last[0] or scope is not last[1]:
             group = known.get((id(resource), id(scope)))
             if group is None:
                 group = known[(id(resource), id(scope))] = _group(groups, resource, scope)
             encoded, last = group, (resource, scope)
-        encoded.append(_wire_span(span) if type(span) is WireSpan else _field(0x12, _span(span)))
+        if not isinstance(span, ReadableSpan):
+            encoded.append(_record_span(span))
+        elif type(span) is WireSpan:
+            encoded.append(_wire_span(span))
+        else:
+            encoded.append(_field(0x12, _span(span)))
     out: list[bytes] = []
     for resource, scopes in groups:
         parts = _resource_parts(resource, scopes)
@@ -200,18 +184,43 @@ def _span(span: ReadableSpan) -> bytes:
     return b"".join(parts)
 
 
+def _wire_shape(span: WireSpan) -> tuple[bytes, bytes, int]:
+    """`span`'s fields around the times and its length less its parent fields, kept by its
+    key if it has one."""
+    key = span.wire[5]
+    name_kind, rest = _shape(span, span.parent)
+    # The trace id (18 bytes), span id (10) and times (18) are all of fixed length.
+    shape = (name_kind, rest, 46 + len(name_kind) + len(rest))
+    if key is not None:
+        if len(_WIRE_SHAPES) >= _MAX_SHAPES:
+            _WIRE_SHAPES.clear()
+        _WIRE_SHAPES[key] = shape
+    return shape
+
+
+def _record_span(record: ClientRecord) -> bytes:
+    """The framed `Span` field of a `ClientRecord` (as `_wire_span`)."""
+    owner, lineage, span_id, start, end, _, _, key = record
+    shape = _WIRE_SHAPES.get(key) or _wire_shape(owner.readable(record))
+    middle = lineage.middle
+    size = shape[2] + len(middle)
+    return b"".join(
+        (
+            _SPAN_FRAMES[size] if size < _FRAMED else b"\x12" + _varint(size),
+            lineage.head,
+            _span_id_field(0x12, 8, span_id),
+            middle,
+            shape[0],
+            _times_fields(0x39, start, 0x41, end),
+            shape[1],
+        )
+    )
+
+
 def _wire_span(span: WireSpan) -> bytes:
     """The framed `Span` field (tag, length, span) of a span that carries its wire fields."""
     head, span_id, middle, start, end, key = span.wire
-    shape = _WIRE_SHAPES.get(key) if key is not None else None
-    if shape is None:
-        name_kind, rest = _shape(span, span.parent)
-        # The trace id (18 bytes), span id (10) and times (18) are all of fixed length.
-        shape = (name_kind, rest, 46 + len(name_kind) + len(rest))
-        if key is not None:
-            if len(_WIRE_SHAPES) >= _MAX_SHAPES:
-                _WIRE_SHAPES.clear()
-            _WIRE_SHAPES[key] = shape
+    shape = (_WIRE_SHAPES.get(key) if key is not None else None) or _wire_shape(span)
     size = shape[2] + len(middle)
     return b"".join(
         (

@@ -12,7 +12,7 @@ from operator import attrgetter
 
 from opentelemetry import context as otel_context
 from opentelemetry.context.contextvars_context import ContextVarsRuntimeContext
-from opentelemetry.sdk.trace import ReadableSpan, SynchronousMultiSpanProcessor
+from opentelemetry.sdk.trace import SynchronousMultiSpanProcessor
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanContext, TraceFlags, TraceState
 
@@ -54,9 +54,10 @@ processors_of: Callable[[SynchronousMultiSpanProcessor], tuple[object, ...]] = a
 )
 
 
-def batch_emitter(processor: object) -> Callable[[ReadableSpan], None] | None:
+def batch_emitter(processor: object) -> Callable[[object], None] | None:
     """For the SDK's `BatchSpanProcessor`: what its `on_end` calls for a sampled span
-    (queue it, wake the exporter when a batch is full), else None."""
+    (queue it, wake the exporter when a batch is full; the exporter gets what was
+    queued), else None."""
     if type(processor) is not BatchSpanProcessor:
         return None
     emit = getattr(getattr(processor, "_batch_processor", None), "emit", None)

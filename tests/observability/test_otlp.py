@@ -11,7 +11,12 @@ from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans 
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import (
@@ -28,9 +33,10 @@ from opentelemetry.trace import (
 from opentelemetry.util.types import Attributes, AttributeValue
 
 from app.observability.export import OTLPWireExporter
-from app.observability.otlp import encode_spans
+from app.observability.otlp import _WIRE_SHAPES, encode_spans
 from app.observability.spans import CallShape
 from app.observability.tracing import Tracing
+from app.observability.wire import ClientRecord, readable_spans
 from tests.e2e.otlp_receiver import otlp_receiver
 
 UNSET, ERROR = Status(StatusCode.UNSET), Status(StatusCode.ERROR)
@@ -186,3 +192,83 @@ def test_the_exporter_sends_our_bytes_to_an_otlp_receiver() -> None:
     assert result is SpanExportResult.SUCCESS
     assert [s.name for s in got] == ["GET /v2/things/{id}"] * 8
     assert [s.attributes[-1].value.int_value for s in got] == [200, 200, 503, 200] * 2
+
+
+class _Records(SpanExporter):
+    """Takes what the batch processor queued, `ClientRecord`s included."""
+
+    takes_records = True
+
+    def __init__(self) -> None:
+        self.batch: list[ReadableSpan | ClientRecord] = []
+
+    def export(self, spans: Sequence[ReadableSpan | ClientRecord]) -> SpanExportResult:
+        self.batch.extend(spans)
+        return SpanExportResult.SUCCESS
+
+
+def _client_records() -> list[ReadableSpan | ClientRecord]:
+    """`_client_spans`' calls, with the batch processor alone: queued as records."""
+    exporter = _Records()
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    tracing = Tracing(provider)
+    assert tracing.client_spans is not None
+    shape = CallShape(
+        "GET /v2/things/{id}",
+        {"http.request.method": "GET", "url.template": "/v2/things/{id}"},
+        _ending,
+    )
+    for parent in (tracing.tracer.start_span("operation"), NonRecordingSpan(REMOTE)):
+        token = otel_context.attach(set_span_in_context(parent))
+        try:
+            for status in ("200", "503", "200"):
+                span, _ = tracing.client_spans.start(shape)
+                assert span is not None
+                span.end(status)
+        finally:
+            otel_context.detach(token)
+    provider.shutdown()
+    return exporter.batch
+
+
+def test_client_records_encode_as_the_spans_they_stand_for() -> None:
+    records = _client_records()
+    assert len(records) == 6
+    assert all(isinstance(r, tuple) for r in records)
+    spans = readable_spans(records)
+    expected = reference(spans).SerializeToString()
+
+    assert encode_spans(records) == expected
+    _WIRE_SHAPES.clear()  # the shapes made afresh, from the records
+    assert encode_spans(records) == expected
+    assert encode_spans([*spans[:2], *records[2:]]) == expected  # mixed with spans
+
+
+def test_client_records_stand_for_what_a_plain_processor_gets() -> None:
+    def fields(span: ReadableSpan) -> tuple[object, ...]:
+        parent = span.parent
+        assert span.context is not None
+        assert parent is not None
+        state = span.context.trace_state.to_header()
+        return span.name, dict(span.attributes or {}), span.status.status_code, span.kind, (
+            parent.is_remote, state, span.context.trace_flags, span.end_time is not None
+        )  # fmt: skip
+
+    plain = [s for i, s in enumerate(_client_spans()) if i % 4 != 1]  # its extra 200s
+    records = readable_spans(_client_records())
+
+    assert [fields(s) for s in records] == [fields(s) for s in plain]
+
+
+def test_the_exporter_sends_records_through_the_sdk_encoder_too() -> None:
+    records = _client_records()
+    with otlp_receiver() as (endpoint, received):
+        exporter = OTLPWireExporter(OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces"))
+        exporter._send = None  # as with an SDK whose client it cannot reach
+        result = exporter.export(records)
+        got = received.wait_for(lambda s: len(s) == len(records))
+        exporter.shutdown()
+
+    assert result is SpanExportResult.SUCCESS
+    assert [s.name for s in got] == ["GET /v2/things/{id}"] * 6
