@@ -5,8 +5,8 @@ apps live in one process, as tests and the bench do, without clashing names.
 Every label value is bounded: providers and outcomes are fixed sets, status is
 an HTTP status or `timeout`/`error`, and operation names are capped.
 
-Upstream calls and cache lookups, many per operation, are queued and applied in
-batches (`deferred.py`); read the metrics through the registry (`exposition()`,
+Operations, upstream calls and cache lookups are queued and applied in batches
+(`deferred.py`); read the metrics through the registry (`exposition()`,
 `registry.collect()`), which applies what is queued first.
 """
 
@@ -121,6 +121,7 @@ class GatewayMetrics:
         )
         for provider in Provider:
             self.breaker_open.labels(provider=provider.value).set(0)
+        self._operation_timings = self._deferred.timings(self.operation_duration)
         # The labelled children, bound once: `.labels(...)` validates and locks on every
         # call (2 µs each); the label sets are bounded (providers x statuses).
         # (counter child, its provider's duration queue); the queue per histogram child.
@@ -148,8 +149,11 @@ class GatewayMetrics:
             child = self._operations[(label, outcome)] = self.operations.labels(
                 operation_name=label, outcome=outcome
             )
-        child.inc()
-        self.operation_duration.observe(seconds)
+        counted = self._counted
+        counted.append(child)
+        self._operation_timings.append(seconds)
+        if len(counted) >= FLUSH_AT:
+            self._deferred.flush()
 
     def record_upstream(self, provider: Provider, status: str, seconds: float) -> None:
         bound = self._upstream.get((provider, status))

@@ -10,15 +10,20 @@ from collections.abc import Callable, Iterator
 import strawberry
 from graphql import OperationDefinitionNode
 from opentelemetry import context as otel_context
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.trace import Span, Status, StatusCode
+from opentelemetry.util.types import AttributeValue
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from app.observability.metrics import GatewayMetrics
 from app.observability.requests import current_request
+from app.observability.server_spans import OperationSpan
 from app.observability.tracing import Tracing
 
 __all__ = ["observed_schema", "operation_extension", "record_refused"]
+
+_UNSET = Status(StatusCode.UNSET)
+_ERROR = Status(StatusCode.ERROR)
 
 
 def operation_extension(
@@ -29,11 +34,11 @@ def operation_extension(
     class ObserveOperation(SchemaExtension):
         def on_operation(self) -> Iterator[None]:
             started = time.perf_counter()
-            span: Span | None = None
+            span: OperationSpan | Span | None = None
             token: contextvars.Token[otel_context.Context] | None = None
             if tracing is not None:
-                span = tracing.tracer.start_span("graphql.operation", kind=SpanKind.SERVER)
-                token = otel_context.attach(set_span_in_context(span))
+                span, current = tracing.operation_span()
+                token = otel_context.attach(current)
             try:
                 yield
             finally:
@@ -102,13 +107,20 @@ def _outcome(context: ExecutionContext) -> str:
     return "partial" if answered else "error"
 
 
-def _end_span(span: Span, name: str | None, kind: str | None, outcome: str) -> None:
-    span.update_name(f"{kind or 'graphql'} {name}" if name else (kind or "graphql operation"))
+def _end_span(span: OperationSpan | Span, name: str | None, kind: str | None, outcome: str) -> None:
+    title = f"{kind or 'graphql'} {name}" if name else (kind or "graphql operation")
+    attributes: dict[str, AttributeValue] = {}
     if name:
-        span.set_attribute("graphql.operation.name", name)
+        attributes["graphql.operation.name"] = name
     if kind:
-        span.set_attribute("graphql.operation.type", kind)
-    span.set_attribute("sessiongraph.outcome", outcome)
-    if outcome == "error":
-        span.set_status(Status(StatusCode.ERROR))
+        attributes["graphql.operation.type"] = kind
+    attributes["sessiongraph.outcome"] = outcome
+    status = _ERROR if outcome == "error" else _UNSET
+    if isinstance(span, OperationSpan):
+        span.end(title, attributes, status)
+        return
+    span.update_name(title)  # an SDK span (a tracer that is not the SDK's makes no-ops)
+    span.set_attributes(attributes)
+    if status is _ERROR:
+        span.set_status(status)
     span.end()

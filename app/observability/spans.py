@@ -36,7 +36,7 @@ from typing import cast
 
 from opentelemetry import baggage, propagate
 from opentelemetry import context as otel_context
-from opentelemetry.sdk.trace import SynchronousMultiSpanProcessor, sampling
+from opentelemetry.sdk.trace import ReadableSpan, SynchronousMultiSpanProcessor, sampling
 from opentelemetry.sdk.trace import Tracer as SdkTracer
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
@@ -279,7 +279,7 @@ class ClientSpans:
             self._records = self._emit is not None and getattr(exporter, "takes_records", False)
         return self._emit
 
-    def finish(self, span: WireSpan, sampled: bool) -> None:
+    def finish(self, span: ReadableSpan, sampled: bool) -> None:
         """Hand a finished span to the processors."""
         emit = self._direct() if sampled else None
         if emit is not None:

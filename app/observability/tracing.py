@@ -19,8 +19,9 @@ from opentelemetry.sdk.trace import Tracer as SdkTracer
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import Tracer
+from opentelemetry.trace import Span, SpanKind, Tracer, set_span_in_context
 
+from app.observability.server_spans import OperationSpan, OperationSpans
 from app.observability.spans import ClientSpans
 
 __all__ = ["Tracing", "batch_sizes", "tracer_provider_from_env"]
@@ -92,9 +93,21 @@ class Tracing:
         self.provider = provider
         self.tracer: Tracer = provider.get_tracer(_SCOPE.name, _SCOPE.version)
         # An SDK tracer (a disabled SDK hands out no-op ones, which make no spans).
-        self.client_spans = (
-            ClientSpans(self.tracer, _SCOPE) if isinstance(self.tracer, SdkTracer) else None
-        )
+        self.client_spans: ClientSpans | None = None
+        self._operation_spans: OperationSpans | None = None
+        if isinstance(self.tracer, SdkTracer):
+            self.client_spans = ClientSpans(self.tracer, _SCOPE)
+            self._operation_spans = OperationSpans(self.tracer, self.client_spans)
+
+    def operation_span(self) -> tuple[OperationSpan | Span, otel_context.Context]:
+        """An operation's SERVER span, a child of the current span, and the context its
+        children start in."""
+        if self._operation_spans is not None:
+            span = self._operation_spans.start()
+            return span, span.current
+        # Not the SDK's tracer (a disabled SDK's no-ops): its own spans, as it makes them.
+        sdk_span = self.tracer.start_span("graphql.operation", kind=SpanKind.SERVER)
+        return sdk_span, set_span_in_context(sdk_span)
 
     @staticmethod
     def continue_from(headers: Mapping[str, str]) -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from opentelemetry.trace import StatusCode
+from opentelemetry.trace import SpanKind, StatusCode
 
 from app.emulators import EmulatorHub
 from app.observability.routes import route_template
@@ -84,8 +84,42 @@ async def test_a_failed_operation_span_says_so(traced: Traced) -> None:
 
     [span] = traced.spans.get_finished_spans()
     assert span.name == "query Broken"
+    assert span.kind is SpanKind.SERVER
+    assert span.status.status_code is StatusCode.ERROR
     assert span.attributes is not None
     assert span.attributes["sessiongraph.outcome"] == "error"
+
+
+async def test_a_root_operation_span_starts_a_trace_of_its_own(
+    traced: Traced, hub: EmulatorHub
+) -> None:
+    await traced.client.post("/graphql", json={"query": NESTED})
+    await traced.client.post("/graphql", json={"query": NESTED})
+
+    operations = [s for s in traced.spans.get_finished_spans() if s.kind is SpanKind.SERVER]
+    assert [s.name for s in operations] == ["query Records"] * 2
+    assert all(s.parent is None for s in operations)
+    assert all(s.status.status_code is StatusCode.UNSET for s in operations)
+    traces = {f"{s.context.trace_id:032x}" for s in operations if s.context}
+    assert len(traces) == 2
+    # Sampled, and the SDK's id generator made the trace id (random): flags 03.
+    sent = {c.headers["traceparent"] for c in hub.log.entries("meet")}
+    assert {(p.split("-")[1], p.split("-")[3]) for p in sent} == {(t, "03") for t in traces}
+
+
+async def test_operation_span_attributes_keep_the_sdk_limits(
+    settings: Settings, hub: EmulatorHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "6")
+    query = "query AVeryLongOperationName { __typename }"
+
+    async with traced_app(settings, hub) as traced:
+        await traced.client.post("/graphql", json={"query": query})
+
+    [span] = traced.spans.get_finished_spans()
+    assert span.name == "query AVeryLongOperationName"
+    assert span.attributes is not None
+    assert span.attributes["graphql.operation.name"] == "AVeryL"
 
 
 async def test_untraced_app_sends_no_traceparent(

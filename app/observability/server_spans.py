@@ -1,0 +1,143 @@
+"""The operation's SERVER span, made the way the client spans are (`spans.py`).
+
+An SDK span costs its start (a lock, limits, event and link lists, the
+processors' `on_start`), every `set_attribute` and its end (a copy into a
+`ReadableSpan`): about 1,200 bytecodes an operation. The operation span's name
+and attributes are only known at its end, and nothing but its children reads it
+meanwhile: so the tracer's sampler decides and its id generator names it at the
+start, its children see it as the current span (a `NonRecordingSpan` of its
+context, which is all they read of a parent), and at the end it is written once,
+as the finished span the processors get at `on_end` (the SDK's processors do
+nothing at `on_start`, which is not called). Its attributes are bounded by the
+`OTEL_*ATTRIBUTE*_LIMIT` variables as an SDK span's are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from time import time_ns
+
+from opentelemetry import context as otel_context
+from opentelemetry.attributes import BoundedAttributes
+from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, sampling
+from opentelemetry.sdk.trace import Tracer as SdkTracer
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    Status,
+    TraceFlags,
+    get_current_span,
+    set_span_in_context,
+)
+from opentelemetry.util.types import AttributeValue
+
+from app.observability.spans import ClientSpans
+
+__all__ = ["OperationSpan", "OperationSpans"]
+
+_OURS = 3  # attributes an operation span gets (name, type, outcome)
+_NAME = "graphql.operation"  # what the sampler sees: the name at the start, as with the SDK
+
+
+class OperationSpans:
+    """Makes the operation spans of one SDK tracer (handed over as its client spans are)."""
+
+    def __init__(self, tracer: SdkTracer, client_spans: ClientSpans) -> None:
+        self._sampler = tracer.sampler
+        self._ids = tracer.id_generator
+        self._client_spans = client_spans
+        self.resource = client_spans.resource
+        self.scope = client_spans.scope
+        self._limits = SpanLimits()  # from the OTEL_* limit variables, as the SDK's default
+
+    def start(self) -> OperationSpan:
+        """A SERVER span starting now, a child of the current span (the caller's, if its
+        `traceparent` was continued)."""
+        context = otel_context.get_current()
+        parent: SpanContext | None = get_current_span(context).get_span_context()
+        if parent is None or not parent.is_valid:
+            parent = None
+            trace_id = self._ids.generate_trace_id()
+            random_id = self._ids.is_trace_id_random()
+        else:
+            trace_id = parent.trace_id
+            random_id = parent.trace_flags.random_trace_id
+        result = self._sampler.should_sample(context, trace_id, _NAME, SpanKind.SERVER)
+        sampled = result.decision is sampling.Decision.RECORD_AND_SAMPLE
+        flags = TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT
+        span_context = SpanContext(
+            trace_id,
+            self._ids.generate_span_id(),
+            is_remote=False,
+            trace_flags=TraceFlags(flags | (TraceFlags.RANDOM_TRACE_ID if random_id else 0)),
+            trace_state=result.trace_state,
+        )
+        current = set_span_in_context(NonRecordingSpan(span_context), context)
+        if result.decision is sampling.Decision.DROP:
+            return OperationSpan(self, span_context, parent, current, None, False)
+        return OperationSpan(self, span_context, parent, current, result.attributes, sampled)
+
+    def finish(self, span: ReadableSpan, sampled: bool) -> None:
+        self._client_spans.finish(span, sampled)
+
+    def bounded(
+        self, attributes: dict[str, AttributeValue]
+    ) -> dict[str, AttributeValue] | BoundedAttributes:
+        """`attributes` within the limits (ours are valid values: only a limit set, or a
+        sampler's own attributes, make them be checked one by one)."""
+        limits = self._limits
+        most = limits.max_span_attributes if limits.max_span_attributes is not None else _OURS
+        if limits.max_span_attribute_length is None and len(attributes) <= _OURS <= most:
+            return attributes
+        return BoundedAttributes(
+            limits.max_span_attributes,
+            attributes,
+            immutable=True,
+            max_value_len=limits.max_span_attribute_length,
+        )
+
+
+class OperationSpan:
+    """One operation span in flight: `current` is the context its children start in."""
+
+    __slots__ = ("_attributes", "_owner", "_sampled", "_start", "context", "current", "parent")
+
+    def __init__(  # noqa: PLR0917
+        self,
+        owner: OperationSpans,
+        context: SpanContext,
+        parent: SpanContext | None,
+        current: otel_context.Context,
+        attributes: Mapping[str, AttributeValue] | None,
+        sampled: bool,
+    ) -> None:
+        self._owner = owner
+        self.context = context
+        self.parent = parent
+        self.current = current
+        self._attributes = attributes  # the sampler's; None: dropped
+        self._sampled = sampled
+        self._start = time_ns()
+
+    def end(self, name: str, attributes: Mapping[str, AttributeValue], status: Status) -> None:
+        """Ends now, named `name`, with `attributes` after the sampler's (dropped: nothing)."""
+        if self._attributes is None:
+            return
+        owner = self._owner
+        span = ReadableSpan(
+            name,
+            self.context,
+            self.parent,
+            owner.resource,
+            owner.bounded({**self._attributes, **attributes}),
+            (),
+            (),
+            SpanKind.SERVER,
+            None,
+            status,
+            self._start,
+            time_ns(),
+            owner.scope,
+        )
+        owner.finish(span, self._sampled)
