@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Hashable, Mapping
 from random import getrandbits
 from time import time_ns
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from opentelemetry import baggage, propagate
 from opentelemetry import context as otel_context
@@ -85,6 +85,7 @@ _SERIALS = itertools.count()
 _MAX_ENDINGS = 64  # per shape: statuses and error types are few
 # (attributes, status, encoding key for a local parent, for a remote one)
 Ending = tuple[Attributes, Status, tuple[int, str, bool], tuple[int, str, bool]]
+S = TypeVar("S", bound="ClientSpan")
 
 
 def decides_by_parent(sampler: sampling.Sampler) -> bool:
@@ -143,9 +144,9 @@ class Lineage:
     __slots__ = (
         "attributes",
         "context",
+        "ends",
         "flags",
         "head",
-        "headers",
         "keyed",
         "middle",
         "parent",
@@ -179,9 +180,10 @@ class Lineage:
         self.head, self.middle = wire_lineage(
             trace_id, parent.span_id if parent is not None else None, state
         )
-        # (propagator, traceparent before and after the span id, tracestate), or the
-        # propagator and None when it writes more than W3C trace context (or baggage).
-        self.headers: tuple[object, tuple[str, str, str] | None] | None = None
+        # `traceparent` before and after the span id and `tracestate`, for the propagators
+        # configured when the lineage was made (so a change applies from the next
+        # operation on); None if they write more than W3C trace context (or baggage).
+        self.ends = _w3c_ends(propagate.get_global_textmap(), self)
 
 
 class ClientSpans:
@@ -201,23 +203,24 @@ class ClientSpans:
         # The processors last seen and, if the SDK's batch processor is the only one, its
         # queue's `emit` (what its on_end calls for a sampled span).
         self._multi = type(self.processor) is SynchronousMultiSpanProcessor
+        self._processors: Callable[[Any], tuple[object, ...]] = (
+            processors_of if self._multi else _no_processors
+        )
         self._seen: tuple[object, ...] | None = None
         self._emit: Callable[[object], None] | None = None
-        self._records = False  # and its exporter takes `ClientRecord`s
+        self._record: Callable[[object], None] | None = None  # the same, if its exporter
+        # takes `ClientRecord`s
 
-    def start(self, shape: CallShape) -> tuple[ClientSpan | None, dict[str, str]]:
-        """A CLIENT span of `shape` starting now, a child of the current span (if any), or
-        None if the sampler drops it; and the headers that carry it upstream."""
+    def start(self, shape: CallShape, kind: type[S]) -> tuple[S | None, dict[str, str]]:
+        """A CLIENT span of `shape` starting now (a `kind`, `ClientSpan` or a subclass), a
+        child of the current span (if any), or None if the sampler drops it; and the
+        headers that carry it upstream."""
         context = self._current()
         lineage = self._last
         if lineage is None or lineage.context is not context:
             lineage = self._lineage(context, shape)
         span_id = (getrandbits(64) if self._random_ids else 0) or self._ids.generate_span_id()
-        textmap = propagate.get_global_textmap()
-        prepared = lineage.headers
-        if prepared is None or prepared[0] is not textmap:
-            prepared = lineage.headers = (textmap, _w3c_ends(textmap, lineage))
-        ends = prepared[1]
+        ends = lineage.ends
         if ends is None:
             headers = _headers(lineage, span_id)
         else:
@@ -226,7 +229,7 @@ class ClientSpans:
                 headers["tracestate"] = ends[2]
         if lineage.recorded is None:
             return None, headers
-        return ClientSpan(self, shape, lineage, span_id), headers
+        return kind(self, shape, lineage, span_id), headers
 
     def _lineage(self, context: otel_context.Context, shape: CallShape) -> Lineage:
         parent: SpanContext | None = get_current_span(context).get_span_context()
@@ -268,15 +271,13 @@ class ClientSpans:
     def _direct(self) -> Callable[[object], None] | None:
         """The batch processor's `emit`, while it is the only processor (checked on every
         call: the processors' tuple is replaced when one is added)."""
-        if not self._multi:
-            return None
-        processors = processors_of(self.processor)  # type: ignore[arg-type]
+        processors = self._processors(self.processor)
         if processors is not self._seen:
             self._seen = processors
             only = processors[0] if len(processors) == 1 else None
             self._emit = batch_emitter(only)
             exporter = getattr(only, "span_exporter", None)
-            self._records = self._emit is not None and getattr(exporter, "takes_records", False)
+            self._record = self._emit if getattr(exporter, "takes_records", False) else None
         return self._emit
 
     def finish(self, span: ReadableSpan, sampled: bool) -> None:
@@ -295,7 +296,7 @@ class ClientSpans:
 
 
 class ClientSpan:
-    """One recorded client span in flight."""
+    """One recorded client span in flight (a subclass may add slots of its own)."""
 
     __slots__ = ("_owner", "_start", "lineage", "shape", "span_id")
 
@@ -318,9 +319,11 @@ class ClientSpan:
         ending = shape.ending(label)
         if lineage.keyed:
             key = ending[3] if lineage.remote else ending[2]
-            emit = owner._direct()
-            if emit is not None and owner._records:
-                emit((owner, lineage, self.span_id, self._start, end, shape.name, ending, key))
+            if owner._processors(owner.processor) is not owner._seen:
+                owner._direct()
+            record = owner._record
+            if record is not None:
+                record((owner, lineage, self.span_id, self._start, end, shape.name, ending, key))
                 return
             attributes = ending[0]
         elif lineage.attributes is None:
@@ -361,6 +364,10 @@ def _wire_span(  # noqa: PLR0917 (once per span: positional)
     )
     span.wire = (lineage.head, span_id, lineage.middle, start, end, key)
     return span
+
+
+def _no_processors(processor: object) -> tuple[object, ...]:
+    return ()
 
 
 def _w3c_ends(textmap: object, lineage: Lineage) -> tuple[str, str, str] | None:

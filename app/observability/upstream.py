@@ -23,29 +23,43 @@ _MAX_SHAPES = 4096  # (provider, method, route, attempt): routes are templates, 
 
 
 class _Call:
-    __slots__ = ("_metrics", "_provider", "_span", "headers")
+    """An attempt without a client span: its metrics, and its headers (an unsampled
+    span's `traceparent`, or none)."""
+
+    __slots__ = ("_metrics", "_provider", "headers")
 
     def __init__(
-        self,
-        metrics: GatewayMetrics | None,
-        provider: Provider,
-        span: ClientSpan | None,
-        headers: Mapping[str, str],
+        self, metrics: GatewayMetrics | None, provider: Provider, headers: Mapping[str, str]
     ) -> None:
         self._metrics = metrics
         self._provider = provider
-        self._span = span
         self.headers = headers
 
     def finish(self, status: int | None, outcome: str, seconds: float) -> None:
-        # The status label: the HTTP status, else "timeout" or "error" (unreachable).
-        label = (
-            str(status) if status is not None else ("timeout" if outcome == "timeout" else "error")
-        )
+        if self._metrics is not None:
+            self._metrics.record_upstream(self._provider, _label(status, outcome), seconds)
+
+
+class _TracedCall(ClientSpan):
+    """An attempt with its client span: one object (made by `ClientSpans.start`)."""
+
+    __slots__ = ("_metrics", "_provider", "headers")
+    _metrics: GatewayMetrics | None
+    _provider: Provider
+    headers: Mapping[str, str]
+
+    def finish(self, status: int | None, outcome: str, seconds: float) -> None:
+        label = _label(status, outcome)
         if self._metrics is not None:
             self._metrics.record_upstream(self._provider, label, seconds)
-        if self._span is not None:
-            self._span.end(label)
+        self.end(label)
+
+
+def _label(status: int | None, outcome: str) -> str:
+    """The status label: the HTTP status, else "timeout" or "error" (unreachable)."""
+    if status is not None:
+        return str(status)
+    return "timeout" if outcome == "timeout" else "error"
 
 
 def _ending(label: str) -> tuple[Attributes, Status]:
@@ -66,18 +80,25 @@ class GatewayUpstreamObserver:
         self._spans = tracing.client_spans if tracing is not None else None
         self._shapes: dict[tuple[Provider, str, str, int], CallShape] = {}
 
-    def request_started(self, provider: Provider, method: str, path: str, attempt: int) -> _Call:
+    def request_started(
+        self, provider: Provider, method: str, path: str, attempt: int
+    ) -> _Call | _TracedCall:
         state = current_request()
         if state is not None:
             state.upstream_calls += 1
         if self._spans is None:
-            return _Call(self._metrics, provider, None, _NO_HEADERS)
+            return _Call(self._metrics, provider, _NO_HEADERS)
         route = route_template(provider, path)
         shape = self._shapes.get((provider, method, route, attempt))
         if shape is None:
             shape = self._shape(provider, method, route, attempt)
-        span, headers = self._spans.start(shape)
-        return _Call(self._metrics, provider, span, headers)
+        call, headers = self._spans.start(shape, _TracedCall)
+        if call is None:  # the sampler dropped it
+            return _Call(self._metrics, provider, headers)
+        call._metrics = self._metrics
+        call._provider = provider
+        call.headers = headers
+        return call
 
     def _shape(self, provider: Provider, method: str, route: str, attempt: int) -> CallShape:
         # OTel HTTP client conventions: "{method} {route}", resend count from the 2nd try.

@@ -34,7 +34,7 @@ from opentelemetry.util.types import Attributes, AttributeValue
 
 from app.observability.export import OTLPWireExporter
 from app.observability.otlp import _WIRE_SHAPES, encode_spans
-from app.observability.spans import CallShape
+from app.observability.spans import CallShape, ClientSpan
 from app.observability.tracing import Tracing
 from app.observability.wire import ClientRecord, readable_spans
 from tests.e2e.otlp_receiver import otlp_receiver
@@ -120,7 +120,7 @@ def _client_spans(sampler: Sampler | None = None) -> list[ReadableSpan]:
         token = otel_context.attach(set_span_in_context(parent))
         try:
             for status in ("200", "200", "503", "200"):
-                span, _ = tracing.client_spans.start(shape)
+                span, _ = tracing.client_spans.start(shape, ClientSpan)
                 assert span is not None
                 span.end(status)
         finally:
@@ -223,7 +223,7 @@ def _client_records() -> list[ReadableSpan | ClientRecord]:
         token = otel_context.attach(set_span_in_context(parent))
         try:
             for status in ("200", "503", "200"):
-                span, _ = tracing.client_spans.start(shape)
+                span, _ = tracing.client_spans.start(shape, ClientSpan)
                 assert span is not None
                 span.end(status)
         finally:

@@ -22,7 +22,7 @@ from app.observability.sdk_internals import (
     make_span_context,
     processors_of,
 )
-from app.observability.spans import CallShape
+from app.observability.spans import CallShape, ClientSpan
 from app.observability.tracing import Tracing
 from app.observability.upstream import _ending
 
@@ -96,7 +96,7 @@ def _end_spans(tracing: Tracing, count: int) -> None:
     token = otel_context.attach(set_span_in_context(tracing.tracer.start_span("operation")))
     try:
         for _ in range(count):
-            span, _headers = spans.start(shape)
+            span, _headers = spans.start(shape, ClientSpan)
             assert span is not None
             span.end("200")
     finally:
