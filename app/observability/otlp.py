@@ -5,8 +5,10 @@ protobuf object per span, attribute and value and then serializes the tree:
 about 40 µs per span here, more than making the span. This one writes the
 wire format itself (https://protobuf.dev/programming-guides/encoding/). A
 gateway's spans come in few shapes (one per route, method, provider and
-status), so all of a span but its ids and times is kept per shape and reused:
-a span costs a few µs. The bytes are the reference encoder's
+status), so all of a span but its ids and times is kept per shape and reused,
+and each span is written as its framed field in one join: about 8.6K
+instructions a span against the reference's 226K (callgrind, 2,048 client
+spans). The bytes are the reference encoder's
 (tests/observability/test_otlp.py compares them), fields in field-number order
 as protobuf writes them.
 """
