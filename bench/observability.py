@@ -16,20 +16,29 @@ Two measurements, in one run:
    block; CPU is `time.process_time()` (all threads, the exporter's included);
 2. per operation, for each scenario: two gateways side by side on the same
    emulators (latency 0, so the numbers are CPU, not waiting), one with metrics
-   off and no tracer, one with both on; rounds alternate which goes first, and
-   the extra is the median of the paired differences (their quartiles show how
-   noisy the machine was). CPU is this thread's (`time.thread_time()`) per
+   off and no tracer, one with both on; each round runs one operation on each,
+   rounds alternate which goes first, and go on for `SECONDS` of wall time (at
+   least `MIN_ROUNDS`). The extra is the median of the paired differences, with
+   a distribution-free 95 % confidence interval for that median (on this shared
+   machine single operations vary by ±15 %: the interval says how far the
+   median can be trusted). CPU is this thread's (`time.thread_time()`) per
    operation, plus for the traced side its share of the export thread's CPU,
    read from that thread's own clock (batches go out as they fill, as in a
    gateway, so it may run during the other side's block). `model` is the
-   no-call operation's extra plus the calls times the per-call cost: on a
-   shared machine, the steadier estimate.
+   no-call operation's extra plus the calls times the per-call cost.
+
+The garbage collector runs during each block as in a gateway (the setup's heap,
+the emulators' seeded datasets included, frozen first so collections skip it),
+and collects fully before each block, outside its clock: each side pays for the
+collections its own allocations bring about, from the same starting state.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
+import math
 import os
 import statistics
 import sys
@@ -56,6 +65,9 @@ from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 __all__ = ["report"]
 
 CALLS = 2048  # upstream calls per block of the per-call measurement: one batch
+SECONDS = 15.0  # wall time of each scenario's rounds (at least MIN_ROUNDS of them)
+MIN_ROUNDS = 40
+MAX_ROUNDS = 2000
 _PATH = "/v2/conferenceRecords/abc-123/participants"
 
 
@@ -95,21 +107,22 @@ def traced_provider(sink: Server, sampler: str = "always_on") -> TracerProvider:
 
 
 @contextmanager
-def _quiet_collector() -> Iterator[None]:
-    """The emulators' seeded datasets are a large heap no real gateway has; frozen, the
-    collector stops rescanning them. Collections run between blocks (`_collect`), so
-    neither side is charged for a collection the other one provoked."""
+def _frozen_setup() -> Iterator[None]:
+    """The emulators' seeded datasets are a large heap no real gateway has: frozen (with
+    the rest of the setup), collections skip it."""
     gc.collect()
     gc.freeze()
-    gc.disable()
     try:
         yield
     finally:
-        gc.enable()
         gc.unfreeze()
 
 
-def _collect() -> None:
+def _collected() -> None:
+    """Before each block, outside its clock: every block starts with the collector in the
+    same state (young generations empty, counts at zero), so with the collector on during
+    the block, each side pays for the collections its own allocations bring about, and
+    none the other side left pending."""
     gc.collect()
 
 
@@ -155,13 +168,13 @@ def per_call(sink: Server, rounds: int = 25) -> dict[str, float]:
     }
     names = list(variants)
     cpu: dict[str, list[float]] = {name: [] for name in names}
-    with _quiet_collector():
-        for name in names:  # warm up: first-call imports, the exporter's connection
-            _calls(*variants[name])
+    for name in names:  # warm up: first-call imports, the exporter's connection
+        _calls(*variants[name])
+    with _frozen_setup():
         for turn in range(rounds):
             for name in names[turn % len(names) :] + names[: turn % len(names)]:
+                _collected()
                 cpu[name].append(_calls(*variants[name]))
-                _collect()
     sampled.shutdown()
     unsampled.shutdown()
     base = statistics.median(cpu["none"])
@@ -219,10 +232,11 @@ def _settings() -> Settings:
 
 
 async def measure(
-    scenario: Scenario, sink: Server, rounds: int, ops: int
-) -> tuple[list[float], list[float], float]:
+    scenario: Scenario, sink: Server, seconds: float = SECONDS, min_rounds: int = MIN_ROUNDS
+) -> tuple[list[float], list[float], float, float]:
     """CPU seconds per operation, both off and both on (paired by round; the on side's
-    share of the export thread added to each), and the spans exported per operation."""
+    share of the export thread added to each), the spans exported per operation and that
+    share of the export thread (CPU seconds per operation)."""
     hub = build_hub(EmulatorConfig())
     base = _settings()
     export = _ExportThread(lambda: traced_provider(sink))
@@ -239,21 +253,44 @@ async def measure(
             await _cpu_per_op(client, scenario.query, 2)
         export.provider.force_flush()
         before, export_cpu = exported(sink), export.cpu()
-        with _quiet_collector():
-            for turn in range(rounds):
-                hub.reset()  # log and quota windows emptied: rounds must not trip the quotas
-                # Alternate which side goes first, so drift in machine load cancels out.
-                for side in (0, 1) if turn % 2 == 0 else (1, 0):
-                    cpu = await _cpu_per_op(clients[side], scenario.query, ops)
-                    (on if side else off).append(cpu)
-                    _collect()
-            # Batches went out as they filled (512 spans), as in a gateway; the rest now.
+        with _frozen_setup():
+            started = time.monotonic()
+            while len(off) < min_rounds or (
+                time.monotonic() - started < seconds and len(off) < MAX_ROUNDS
+            ):
+                # Two rounds, the second in the other order, so drift in machine load
+                # cancels out.
+                for order in ((0, 1), (1, 0)):
+                    hub.reset()  # log and quota windows emptied: rounds must not trip quotas
+                    for side in order:
+                        _collected()
+                        cpu = await _cpu_per_op(clients[side], scenario.query, 1)
+                        (on if side else off).append(cpu)
+            # Batches went out as they filled, as in a gateway; the rest now.
             export.provider.force_flush()
-        export_per_op = (export.cpu() - export_cpu) / (rounds * ops)
+        export_per_op = (export.cpu() - export_cpu) / len(on)
         for client in clients:
             await client.aclose()
-    spans = (exported(sink) - before) / (rounds * ops)
-    return off, [cpu + export_per_op for cpu in on], spans
+    spans = (exported(sink) - before) / len(on)
+    return off, [cpu + export_per_op for cpu in on], spans, export_per_op
+
+
+def median_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
+    """A distribution-free confidence interval for the median of `values`: the order
+    statistics r and n + 1 - r, r the largest with P(Binomial(n, 1/2) < r) <= (1 -
+    confidence) / 2 (so it holds whatever the noise's distribution)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    tail, r = 0.0, 0
+    while r < n // 2:
+        p = math.comb(n, r) / 2**n
+        if tail + p > (1 - confidence) / 2:
+            break
+        tail += p
+        r += 1
+    if r == 0:
+        return ordered[0], ordered[-1]
+    return ordered[r - 1], ordered[n - r]
 
 
 def _row(cells: Sequence[tuple[str, int]]) -> str:
@@ -261,9 +298,21 @@ def _row(cells: Sequence[tuple[str, int]]) -> str:
 
 
 NO_CALLS = Scenario("no upstream call: { __typename }", "{ __typename }", (), constant(0))
+_COLUMNS = [
+    ("scenario", -40),
+    ("off ms", 9),
+    ("on ms", 9),
+    ("extra ms", 10),
+    ("extra", 8),
+    ("95% CI", 16),
+    ("rounds", 8),
+    ("spans/op", 10),
+    ("export", 8),
+    ("model", 8),
+]
 
 
-async def report(scenarios: Sequence[Scenario], rounds: int = 30, ops: int = 1) -> None:
+async def report(scenarios: Sequence[Scenario], seconds: float = SECONDS) -> None:
     """Print the per-call costs, then per scenario CPU ms per operation off and on."""
     with otlp_sink() as sink:
         costs = per_call(sink)
@@ -272,60 +321,50 @@ async def report(scenarios: Sequence[Scenario], rounds: int = 30, ops: int = 1) 
         print(f"\nper upstream call, in isolation (median of 25 blocks of {CALLS} calls):")
         for name, us in costs.items():
             print(f"  {name:<18}{us:>7.1f} µs")
-        print(f"\nper operation, median of {rounds} rounds x {ops} op (extra: paired differences,")
-        print("with their quartiles); model = the no-call operation's extra + calls x per call:")
-        print(
-            _row(
-                [
-                    ("scenario", -40),
-                    ("off ms", 9),
-                    ("on ms", 9),
-                    ("extra ms", 10),
-                    ("extra", 8),
-                    ("quartiles", 14),
-                    ("spans/op", 10),
-                    ("model ms", 10),
-                    ("model", 8),
-                ]
-            )
-        )
+        print(f"\nper operation: one op a side a round, {seconds:.0f} s of rounds (at least")
+        print(f"{MIN_ROUNDS}); extra = median of the paired differences, with its 95 % confidence")
+        print("interval; export = the export thread's part of the extra; model = the no-call")
+        print("operation's extra + calls x per call:")
+        print(_row([(name, width) for name, width in _COLUMNS]))
         per_op = 0.0
         for scenario in [NO_CALLS, *scenarios]:
-            off, on, spans = await measure(scenario, sink, rounds, ops)
+            off, on, spans, export = await measure(scenario, sink, seconds)
             extras = [b - a for a, b in zip(off, on, strict=True)]
-            q1, extra, q3 = statistics.quantiles(extras, n=4)
+            extra = statistics.median(extras)
+            low, high = median_interval(extras)
             base = statistics.median(off)
             if scenario is NO_CALLS:
                 per_op = extra
             # One span per operation is the operation's; the rest are upstream calls.
             model = per_op + max(spans - 1, 0) * costs["both"] / 1e6
-            print(
-                _row(
-                    [
-                        (scenario.name, -40),
-                        (f"{base * 1000:.2f}", 9),
-                        (f"{statistics.median(on) * 1000:.2f}", 9),
-                        (f"{extra * 1000:+.2f}", 10),
-                        (f"{extra / base:+.1%}", 8),
-                        (f"{q1 * 1000:+.1f}..{q3 * 1000:+.1f}", 14),
-                        (f"{spans:.0f}", 10),
-                        (f"{model * 1000:.2f}", 10),
-                        (f"{model / base:+.1%}", 8),
-                    ]
-                )
-            )
+            cells = [
+                scenario.name,
+                f"{base * 1000:.2f}",
+                f"{statistics.median(on) * 1000:.2f}",
+                f"{extra * 1000:+.2f}",
+                f"{extra / base:+.1%}",
+                f"{low / base:+.1%}..{high / base:+.1%}",
+                str(len(off)),
+                f"{spans:.0f}",
+                f"{export / base:.1%}",
+                f"{model / base:+.1%}",
+            ]
+            print(_row([(c, w) for c, (_, w) in zip(cells, _COLUMNS, strict=True)]))
 
 
 def main() -> None:
-    """`python -m bench.observability [words…]`: only this bench, for the scenarios whose
-    name has one of the words (default: all that need no town hall)."""
-    words = sys.argv[1:]
+    """`python -m bench.observability [--seconds S] [words…]`: only this bench, for the
+    scenarios whose name has one of the words (default: all that need no town hall)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--seconds", type=float, default=SECONDS, help="rounds per scenario")
+    parser.add_argument("words", nargs="*")
+    args = parser.parse_args()
     chosen = [
         s
         for s in SCENARIOS
-        if not s.needs_town_hall and (not words or any(w in s.name for w in words))
+        if not s.needs_town_hall and (not args.words or any(w in s.name for w in args.words))
     ]
-    asyncio.run(report(chosen))
+    asyncio.run(report(chosen, args.seconds))
 
 
 if __name__ == "__main__":
