@@ -229,7 +229,14 @@ class ClientSpans:
                 headers["tracestate"] = ends[2]
         if lineage.recorded is None:
             return None, headers
-        return kind(self, shape, lineage, span_id), headers
+        # Made without a call to __init__ (once per upstream attempt: a frame less).
+        span = _new(kind)
+        span._owner = self
+        span.shape = shape
+        span.lineage = lineage
+        span.span_id = span_id
+        span._start = time_ns()
+        return span, headers
 
     def _lineage(self, context: otel_context.Context, shape: CallShape) -> Lineage:
         parent: SpanContext | None = get_current_span(context).get_span_context()
@@ -296,16 +303,15 @@ class ClientSpans:
 
 
 class ClientSpan:
-    """One recorded client span in flight (a subclass may add slots of its own)."""
+    """One recorded client span in flight (a subclass may add slots of its own), made by
+    `ClientSpans.start`."""
 
     __slots__ = ("_owner", "_start", "lineage", "shape", "span_id")
-
-    def __init__(self, owner: ClientSpans, shape: CallShape, lineage: Lineage, span_id: int):
-        self._owner = owner
-        self.shape = shape
-        self.lineage = lineage
-        self.span_id = span_id
-        self._start = time_ns()
+    _owner: ClientSpans
+    _start: int
+    lineage: Lineage
+    shape: CallShape
+    span_id: int
 
     @property
     def context(self) -> SpanContext:
@@ -316,7 +322,7 @@ class ClientSpan:
         """Ends now, as `label` says (see `CallShape`)."""
         end = time_ns()
         lineage, shape, owner = self.lineage, self.shape, self._owner
-        ending = shape.ending(label)
+        ending = shape._endings.get(label) or shape.ending(label)
         if lineage.keyed:
             key = ending[3] if lineage.remote else ending[2]
             if owner._processors(owner.processor) is not owner._seen:
@@ -364,6 +370,9 @@ def _wire_span(  # noqa: PLR0917 (once per span: positional)
     )
     span.wire = (lineage.head, span_id, lineage.middle, start, end, key)
     return span
+
+
+_new = object.__new__
 
 
 def _no_processors(processor: object) -> tuple[object, ...]:
