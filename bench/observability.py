@@ -17,11 +17,11 @@ Two measurements, in one run:
 2. per operation, for each scenario: two gateways side by side on the same
    emulators (latency 0, so the numbers are CPU, not waiting), one with metrics
    off and no tracer, one with both on; each round runs one operation on each,
-   rounds alternate which goes first, and go on for `SECONDS` of wall time (at
-   least `MIN_ROUNDS`). The extra is the median of the paired differences, with
-   a distribution-free 95 % confidence interval for that median (on this shared
-   machine single operations vary by ±15 %: the interval says how far the
-   median can be trusted). CPU is this thread's (`time.thread_time()`) per
+   rounds alternate which goes first. The extra is the median of the paired
+   differences, with a distribution-free 95 % confidence interval for that
+   median (on this shared machine single operations vary by ±15 %: the interval
+   says how far the median can be trusted); rounds go on until that interval is
+   within ±`PRECISION` of the operation's CPU, or for `SECONDS`. CPU is this thread's (`time.thread_time()`) per
    operation, plus for the traced side its share of the export thread's CPU,
    read from that thread's own clock (batches go out as they fill, as in a
    gateway, so it may run during the other side's block). `model` is the
@@ -65,7 +65,11 @@ from resolvers.observe import NULL_OBSERVER, UpstreamObserver
 __all__ = ["report"]
 
 CALLS = 2048  # upstream calls per block of the per-call measurement: one batch
-SECONDS = 15.0  # wall time of each scenario's rounds (at least MIN_ROUNDS of them)
+# Each scenario's rounds go on until the median's 95 % confidence interval is within
+# PRECISION of the off side's median either way, or SECONDS of wall time (at least
+# MIN_ROUNDS, at most MAX_ROUNDS rounds).
+PRECISION = 0.01
+SECONDS = 45.0
 MIN_ROUNDS = 40
 MAX_ROUNDS = 2000
 _PATH = "/v2/conferenceRecords/abc-123/participants"
@@ -255,8 +259,8 @@ async def measure(
         before, export_cpu = exported(sink), export.cpu()
         with _frozen_setup():
             started = time.monotonic()
-            while len(off) < min_rounds or (
-                time.monotonic() - started < seconds and len(off) < MAX_ROUNDS
+            while len(off) < min_rounds or not (
+                _precise(off, on) or time.monotonic() - started > seconds or len(off) >= MAX_ROUNDS
             ):
                 # Two rounds, the second in the other order, so drift in machine load
                 # cancels out.
@@ -273,6 +277,14 @@ async def measure(
             await client.aclose()
     spans = (exported(sink) - before) / len(on)
     return off, [cpu + export_per_op for cpu in on], spans, export_per_op
+
+
+def _precise(off: Sequence[float], on: Sequence[float]) -> bool:
+    """Whether the median extra's confidence interval is within PRECISION either way."""
+    if len(off) % 20:  # looked at every 20 rounds
+        return False
+    low, high = median_interval([b - a for a, b in zip(off, on, strict=True)])
+    return (high - low) / 2 <= PRECISION * statistics.median(off)
 
 
 def median_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
@@ -321,9 +333,9 @@ async def report(scenarios: Sequence[Scenario], seconds: float = SECONDS) -> Non
         print(f"\nper upstream call, in isolation (median of 25 blocks of {CALLS} calls):")
         for name, us in costs.items():
             print(f"  {name:<18}{us:>7.1f} µs")
-        print(f"\nper operation: one op a side a round, {seconds:.0f} s of rounds (at least")
-        print(f"{MIN_ROUNDS}); extra = median of the paired differences, with its 95 % confidence")
-        print("interval; export = the export thread's part of the extra; model = the no-call")
+        print("\nper operation: one op a side a round, rounds until the extra's 95 % confidence")
+        print(f"interval is within ±{PRECISION:.0%} or for {seconds:.0f} s; extra = median of the")
+        print("paired differences; export = the export thread's part of it; model = the no-call")
         print("operation's extra + calls x per call:")
         print(_row([(name, width) for name, width in _COLUMNS]))
         per_op = 0.0
@@ -356,7 +368,9 @@ def main() -> None:
     """`python -m bench.observability [--seconds S] [words…]`: only this bench, for the
     scenarios whose name has one of the words (default: all that need no town hall)."""
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--seconds", type=float, default=SECONDS, help="rounds per scenario")
+    parser.add_argument(
+        "--seconds", type=float, default=SECONDS, help="most seconds of rounds a scenario"
+    )
     parser.add_argument("words", nargs="*")
     args = parser.parse_args()
     chosen = [
