@@ -202,6 +202,10 @@ def _set(pairs: list[tuple[bytes, bytes]], names: list[bytes], key: bytes, value
     # `httpx.Headers.__setitem__`: the first header of that name replaced, any other
     # dropped, or the header appended.
     lower = key.lower()
+    if lower not in names:  # the usual case (trace headers): no index list to make
+        pairs.append((key, value))
+        names.append(lower)
+        return
     found = [index for index, name in enumerate(names) if name == lower]
     for index in reversed(found[1:]):
         del pairs[index], names[index]
