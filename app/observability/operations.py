@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextvars
 import copy
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 
 import strawberry
 from graphql import OperationDefinitionNode
@@ -108,14 +109,10 @@ def _outcome(context: ExecutionContext) -> str:
 
 
 def _end_span(span: OperationSpan | Span, name: str | None, kind: str | None, outcome: str) -> None:
-    title = f"{kind or 'graphql'} {name}" if name else (kind or "graphql operation")
-    attributes: dict[str, AttributeValue] = {}
-    if name:
-        attributes["graphql.operation.name"] = name
-    if kind:
-        attributes["graphql.operation.type"] = kind
-    attributes["sessiongraph.outcome"] = outcome
-    status = _ERROR if outcome == "error" else _UNSET
+    ending = _ENDINGS.get((name, kind, outcome))
+    if ending is None:
+        ending = _ending(name, kind, outcome)
+    title, attributes, status = ending
     if isinstance(span, OperationSpan):
         span.end(title, attributes, status)
         return
@@ -124,3 +121,25 @@ def _end_span(span: OperationSpan | Span, name: str | None, kind: str | None, ou
     if status is _ERROR:
         span.set_status(status)
     span.end()
+
+
+# The span's name, attributes and status by (operation name, type, outcome), made once
+# for the names seen most recently (shared, read-only: spans only read them).
+_ENDINGS: dict[tuple[str | None, str | None, str], Ending] = {}
+_MAX_ENDINGS = 1024
+Ending = tuple[str, Mapping[str, AttributeValue], Status]
+
+
+def _ending(name: str | None, kind: str | None, outcome: str) -> Ending:
+    title = f"{kind or 'graphql'} {name}" if name else (kind or "graphql operation")
+    attributes: dict[str, AttributeValue] = {}
+    if name:
+        attributes["graphql.operation.name"] = name
+    if kind:
+        attributes["graphql.operation.type"] = kind
+    attributes["sessiongraph.outcome"] = outcome
+    ending = (title, MappingProxyType(attributes), _ERROR if outcome == "error" else _UNSET)
+    if len(_ENDINGS) >= _MAX_ENDINGS:
+        _ENDINGS.clear()  # names are the client's text: never an unbounded dict
+    _ENDINGS[name, kind, outcome] = ending
+    return ending

@@ -15,27 +15,43 @@ nothing at `on_start`, which is not called). Its attributes are bounded by the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from random import getrandbits
 from time import time_ns
 
 from opentelemetry import context as otel_context
 from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, sampling
 from opentelemetry.sdk.trace import Tracer as SdkTracer
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.trace import (
     NonRecordingSpan,
     SpanContext,
     SpanKind,
     Status,
     TraceFlags,
+    TraceState,
     get_current_span,
     set_span_in_context,
 )
 from opentelemetry.util.types import AttributeValue
 
+from app.observability.sdk_internals import context_getter, make_span_context
 from app.observability.spans import ClientSpans
 
 __all__ = ["OperationSpan", "OperationSpans"]
 
+_NO_STATE = TraceState()  # what SpanContext() puts for a None trace state (a root's)
+_SAMPLED = sampling.Decision.RECORD_AND_SAMPLE
+_DROP = sampling.Decision.DROP
+# The trace flags by (sampled, random trace id), made once.
+_FLAGS = {
+    (sampled, random_id): TraceFlags(
+        (TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT)
+        | (TraceFlags.RANDOM_TRACE_ID if random_id else 0)
+    )
+    for sampled in (False, True)
+    for random_id in (False, True)
+}
 _OURS = 3  # attributes an operation span gets (name, type, outcome)
 _NAME = "graphql.operation"  # what the sampler sees: the name at the start, as with the SDK
 
@@ -46,6 +62,9 @@ class OperationSpans:
     def __init__(self, tracer: SdkTracer, client_spans: ClientSpans) -> None:
         self._sampler = tracer.sampler
         self._ids = tracer.id_generator
+        # The SDK's random ids: a span id straight from `getrandbits`, as it makes them.
+        self._random_ids = type(self._ids) is RandomIdGenerator
+        self._current = context_getter()
         self._client_spans = client_spans
         self.resource = client_spans.resource
         self.scope = client_spans.scope
@@ -54,36 +73,32 @@ class OperationSpans:
     def start(self) -> OperationSpan:
         """A SERVER span starting now, a child of the current span (the caller's, if its
         `traceparent` was continued)."""
-        context = otel_context.get_current()
+        context = self._current()
         parent: SpanContext | None = get_current_span(context).get_span_context()
         if parent is None or not parent.is_valid:
             parent = None
             trace_id = self._ids.generate_trace_id()
-            random_id = self._ids.is_trace_id_random()
+            random_id = self._random_ids or self._ids.is_trace_id_random()
         else:
             trace_id = parent.trace_id
             random_id = parent.trace_flags.random_trace_id
         result = self._sampler.should_sample(context, trace_id, _NAME, SpanKind.SERVER)
-        sampled = result.decision is sampling.Decision.RECORD_AND_SAMPLE
-        flags = TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT
-        span_context = SpanContext(
-            trace_id,
-            self._ids.generate_span_id(),
-            is_remote=False,
-            trace_flags=TraceFlags(flags | (TraceFlags.RANDOM_TRACE_ID if random_id else 0)),
-            trace_state=result.trace_state,
+        decision = result.decision
+        sampled = decision is _SAMPLED
+        span_id = (getrandbits(64) if self._random_ids else 0) or self._ids.generate_span_id()
+        span_context = make_span_context(
+            trace_id, span_id, _FLAGS[sampled, random_id], result.trace_state or _NO_STATE
         )
         current = set_span_in_context(NonRecordingSpan(span_context), context)
-        if result.decision is sampling.Decision.DROP:
-            return OperationSpan(self, span_context, parent, current, None, False)
-        return OperationSpan(self, span_context, parent, current, result.attributes, sampled)
+        attributes = None if decision is _DROP else result.attributes
+        return OperationSpan(self, span_context, parent, current, attributes, sampled)
 
     def finish(self, span: ReadableSpan, sampled: bool) -> None:
         self._client_spans.finish(span, sampled)
 
     def bounded(
-        self, attributes: dict[str, AttributeValue]
-    ) -> dict[str, AttributeValue] | BoundedAttributes:
+        self, attributes: Mapping[str, AttributeValue]
+    ) -> Mapping[str, AttributeValue] | BoundedAttributes:
         """`attributes` within the limits (ours are valid values: only a limit set, or a
         sampler's own attributes, make them be checked one by one)."""
         limits = self._limits
@@ -125,12 +140,14 @@ class OperationSpan:
         if self._attributes is None:
             return
         owner = self._owner
+        if self._attributes:  # a sampler's own (the SDK's add none)
+            attributes = {**self._attributes, **attributes}
         span = ReadableSpan(
             name,
             self.context,
             self.parent,
             owner.resource,
-            owner.bounded({**self._attributes, **attributes}),
+            owner.bounded(attributes),
             (),
             (),
             SpanKind.SERVER,

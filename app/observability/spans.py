@@ -80,7 +80,7 @@ _PARENT_BASED = re.compile(
     rf"localParentSampled:{_PURE},localParentNotSampled:{_PURE}\}}"
 )
 _TRACE_CONTEXT = frozenset({"traceparent", "tracestate"})
-_W3C_FIELDS = (_TRACE_CONTEXT, _TRACE_CONTEXT | {"baggage"})
+W3C_FIELDS = (_TRACE_CONTEXT, _TRACE_CONTEXT | {"baggage"})
 _SERIALS = itertools.count()
 _MAX_ENDINGS = 64  # per shape: statuses and error types are few
 # (attributes, status, encoding key for a local parent, for a remote one)
@@ -383,7 +383,7 @@ def _w3c_ends(textmap: object, lineage: Lineage) -> tuple[str, str, str] | None:
     """`traceparent` around the span id, and `tracestate`, if the propagators write only
     W3C trace context and baggage and there is no baggage; else None."""
     fields = frozenset(getattr(textmap, "fields", ()))
-    if fields not in _W3C_FIELDS or ("baggage" in fields and baggage.get_all(lineage.context)):
+    if fields not in W3C_FIELDS or ("baggage" in fields and baggage.get_all(lineage.context)):
         return None
     state = lineage.state.to_header() if lineage.state else ""
     return f"00-{lineage.trace_id:032x}-", f"-{lineage.flags:02x}", state

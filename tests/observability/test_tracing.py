@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry import baggage, propagate
+from opentelemetry import context as otel_context
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    StatusCode,
+    set_span_in_context,
+)
 
 from app.emulators import EmulatorHub
 from app.observability.routes import route_template
-from app.observability.tracing import batch_sizes, tracer_provider_from_env
+from app.observability.tracing import Tracing, batch_sizes, tracer_provider_from_env
 from app.settings import Settings
 from resolvers.errors import Provider
 from tests.observability.conftest import NESTED, Traced, traced_app
@@ -218,3 +226,45 @@ def test_batch_sizes_follow_the_standard_variables(
     env: dict[str, str], queue: int, batch: int
 ) -> None:
     assert batch_sizes(env) == (queue, batch)
+
+
+def test_no_trace_headers_attach_nothing_only_when_nothing_would_change() -> None:
+
+    # No trace header, nothing current: extract would attach an empty context over an
+    # empty one, so nothing is attached.
+    assert Tracing.continue_from({"accept": "application/json"}) is None
+    assert not otel_context.get_current()
+    # Something current (an outer instrumentation's span): the request still starts a
+    # trace of its own, as `extract` says.
+    outer = SpanContext(int(CALLER_TRACE, 16), int(CALLER_SPAN, 16), is_remote=True)
+    outer_token = otel_context.attach(set_span_in_context(NonRecordingSpan(outer)))
+    token = Tracing.continue_from({})
+    assert token is not None
+    assert not otel_context.get_current()
+    Tracing.detach(token)
+    otel_context.detach(outer_token)
+    # Baggage alone is continued.
+    token = Tracing.continue_from({"baggage": "tenant=t1"})
+    assert token is not None
+    assert baggage.get_baggage("tenant") == "t1"
+    Tracing.detach(token)
+
+    # A propagator reading other headers always gets to extract.
+    class Other:
+        fields = frozenset({"x-other-trace"})
+
+        def extract(self, carrier: object, context: object = None, getter: object = None) -> object:
+            return baggage.set_baggage("seen", "yes", context)  # type: ignore[arg-type]
+
+        def inject(self, carrier: object, context: object = None, setter: object = None) -> None:
+            return None
+
+    saved = propagate.get_global_textmap()
+    propagate.set_global_textmap(Other())  # type: ignore[arg-type]
+    try:
+        token = Tracing.continue_from({})
+        assert token is not None
+        assert baggage.get_baggage("seen") == "yes"
+        Tracing.detach(token)
+    finally:
+        propagate.set_global_textmap(saved)
