@@ -184,11 +184,15 @@ def _now() -> Instant:
 
 # A request's objects are freed by reference counting when it ends (tests/
 # test_gc_cycles.py checks that an operation leaves no cyclic garbage), so the
-# cyclic collector finds next to nothing, yet at CPython's default (a young pass
-# every 700 net allocations) it passed over the live objects of the requests in
-# flight ~1.7 times per attendance page: 0.32 ms of collector time a request under
-# 16 concurrent requests, 0.09 ms with this threshold (gc.callbacks timings).
-_YOUNG_GC_THRESHOLD = 10_000
+# cyclic collector finds next to nothing, yet it passes over every live object of
+# the operations in flight each time the tracked objects grow by the threshold. At
+# CPython's default (700) that was 0.32 ms of collector time per attendance page under
+# 16 concurrent requests; at 10,000 still ~12 ms of a Meet dashboard's ~120 ms (it
+# grows the tracked objects by tens of thousands: ~3 young passes an operation, finding
+# 6 objects each; gc.callbacks timings). At 100,000 a dashboard triggers none, and
+# cyclic garbage (rare, see above) waits for at most that many net allocations,
+# a few MB.
+_YOUNG_GC_THRESHOLD = 100_000
 
 
 def create_app(

@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, ValidationCache
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.federation.schema import FederationAny
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
@@ -21,6 +22,7 @@ from schema.documents import CachedParse
 from schema.entities import representation_error
 from schema.errors import ShapeErrors
 from schema.execution import GatewayExecutionContext
+from schema.names import RememberingNameConverter
 from schema.operations import (
     OperationLimitRules,
     RequireOperationName,
@@ -120,6 +122,7 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=GatewayExecutionContext,
+        config=StrawberryConfig(name_converter=RememberingNameConverter()),
     )
     warm_estimator(schema, limits.budget)  # not on the first request's clock
     return schema
