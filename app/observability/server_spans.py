@@ -28,7 +28,6 @@ from opentelemetry.trace import (
     SpanContext,
     SpanKind,
     Status,
-    TraceFlags,
     TraceState,
     get_current_span,
     set_span_in_context,
@@ -36,22 +35,13 @@ from opentelemetry.trace import (
 from opentelemetry.util.types import AttributeValue
 
 from app.observability.sdk_internals import context_getter, make_span_context
-from app.observability.spans import ClientSpans
+from app.observability.spans import TRACE_FLAGS, ClientSpans
 
 __all__ = ["OperationSpan", "OperationSpans"]
 
 _NO_STATE = TraceState()  # what SpanContext() puts for a None trace state (a root's)
 _SAMPLED = sampling.Decision.RECORD_AND_SAMPLE
 _DROP = sampling.Decision.DROP
-# The trace flags by (sampled, random trace id), made once.
-_FLAGS = {
-    (sampled, random_id): TraceFlags(
-        (TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT)
-        | (TraceFlags.RANDOM_TRACE_ID if random_id else 0)
-    )
-    for sampled in (False, True)
-    for random_id in (False, True)
-}
 _OURS = 3  # attributes an operation span gets (name, type, outcome)
 _NAME = "graphql.operation"  # what the sampler sees: the name at the start, as with the SDK
 
@@ -87,7 +77,7 @@ class OperationSpans:
         sampled = decision is _SAMPLED
         span_id = (getrandbits(64) if self._random_ids else 0) or self._ids.generate_span_id()
         span_context = make_span_context(
-            trace_id, span_id, _FLAGS[sampled, random_id], result.trace_state or _NO_STATE
+            trace_id, span_id, TRACE_FLAGS[sampled, random_id], result.trace_state or _NO_STATE
         )
         current = set_span_in_context(NonRecordingSpan(span_context), context)
         attributes = None if decision is _DROP else result.attributes

@@ -64,7 +64,8 @@ from app.observability.wire import ClientRecord, WireSpan
 __all__ = ["CallShape", "ClientSpan", "ClientSpans"]
 
 Attributes = dict[str, AttributeValue]
-_FLAGS = {
+# The trace flags by (sampled, random trace id), made once.
+TRACE_FLAGS = {
     (sampled, random_id): TraceFlags(
         (TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT)
         | (TraceFlags.RANDOM_TRACE_ID if random_id else 0)
@@ -171,7 +172,7 @@ class Lineage:
         self.trace_id = trace_id
         self.recorded = recorded  # True: sampled, False: recorded only, None: dropped
         self.state = state if state is not None else DEFAULT_TRACE_STATE
-        self.flags = _FLAGS[(recorded is True, random_id)]
+        self.flags = TRACE_FLAGS[(recorded is True, random_id)]
         self.remote = parent is not None and parent.is_remote
         self.attributes = attributes  # a sampler's own, when it changed them
         # Sampled, with the shape's attributes: a span is encoded by its key (set by the
