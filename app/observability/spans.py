@@ -53,6 +53,7 @@ from opentelemetry.trace.span import DEFAULT_TRACE_STATE, TraceState
 from opentelemetry.util.types import AttributeValue
 
 from app.observability.otlp import wire_lineage
+from app.observability.propagation import w3c_fields
 from app.observability.sdk_internals import (
     batch_emitter,
     context_getter,
@@ -61,7 +62,7 @@ from app.observability.sdk_internals import (
 )
 from app.observability.wire import ClientRecord, WireSpan
 
-__all__ = ["CallShape", "ClientSpan", "ClientSpans"]
+__all__ = ["TRACE_FLAGS", "CallShape", "ClientSpan", "ClientSpans"]
 
 Attributes = dict[str, AttributeValue]
 # The trace flags by (sampled, random trace id), made once.
@@ -80,8 +81,6 @@ _PARENT_BASED = re.compile(
     rf"ParentBased\{{root:{_PURE},remoteParentSampled:{_PURE},remoteParentNotSampled:{_PURE},"
     rf"localParentSampled:{_PURE},localParentNotSampled:{_PURE}\}}"
 )
-_TRACE_CONTEXT = frozenset({"traceparent", "tracestate"})
-W3C_FIELDS = (_TRACE_CONTEXT, _TRACE_CONTEXT | {"baggage"})
 _SERIALS = itertools.count()
 _MAX_ENDINGS = 64  # per shape: statuses and error types are few
 # (attributes, status, encoding key for a local parent, for a remote one)
@@ -383,8 +382,8 @@ def _no_processors(processor: object) -> tuple[object, ...]:
 def _w3c_ends(textmap: object, lineage: Lineage) -> tuple[str, str, str] | None:
     """`traceparent` around the span id, and `tracestate`, if the propagators write only
     W3C trace context and baggage and there is no baggage; else None."""
-    fields = frozenset(getattr(textmap, "fields", ()))
-    if fields not in W3C_FIELDS or ("baggage" in fields and baggage.get_all(lineage.context)):
+    fields = w3c_fields(textmap)
+    if fields is None or ("baggage" in fields and baggage.get_all(lineage.context)):
         return None
     state = lineage.state.to_header() if lineage.state else ""
     return f"00-{lineage.trace_id:032x}-", f"-{lineage.flags:02x}", state

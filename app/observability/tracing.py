@@ -21,8 +21,9 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import Span, SpanKind, Tracer, set_span_in_context
 
+from app.observability.propagation import w3c_fields
 from app.observability.server_spans import OperationSpan, OperationSpans
-from app.observability.spans import W3C_FIELDS, ClientSpans
+from app.observability.spans import ClientSpans
 
 __all__ = ["Tracing", "batch_sizes", "tracer_provider_from_env"]
 
@@ -86,21 +87,6 @@ def _exporter(name: str) -> SpanExporter:
     return OTLPWireExporter()  # reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout)
 
 
-_LAST_TEXTMAP: list[tuple[object, frozenset[str] | None]] = []
-
-
-def _w3c_fields(textmap: object) -> frozenset[str] | None:
-    """The headers `textmap` reads if it is W3C trace context (and baggage) only, else
-    None (another propagator may read anything). The last answer is kept: the global
-    textmap is set once."""
-    if _LAST_TEXTMAP and _LAST_TEXTMAP[0][0] is textmap:
-        return _LAST_TEXTMAP[0][1]
-    fields = frozenset(getattr(textmap, "fields", ()))
-    answer = fields if fields in W3C_FIELDS else None
-    _LAST_TEXTMAP[:] = [(textmap, answer)]
-    return answer
-
-
 class Tracing:
     """The app's tracer and W3C trace-context propagation (`traceparent`)."""
 
@@ -133,7 +119,7 @@ class Tracing:
         `extract` gives an empty context: if the current one is empty already, attaching
         it would change nothing (and cost as much as a client span)."""
         textmap = propagate.get_global_textmap()
-        fields = _w3c_fields(textmap)
+        fields = w3c_fields(textmap)
         if (
             fields is not None
             and not otel_context.get_current()
