@@ -143,7 +143,7 @@ class GatewayMetrics:
         return name
 
     def record_operation(self, name: str | None, outcome: str, seconds: float) -> None:
-        label = self.operation_label(name)
+        label = name if name in self._names else self.operation_label(name)
         child = self._operations.get((label, outcome))
         if child is None:
             child = self._operations[(label, outcome)] = self.operations.labels(

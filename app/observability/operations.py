@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextvars
 import copy
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from types import MappingProxyType
 
 import strawberry
@@ -18,11 +17,13 @@ from strawberry.types import ExecutionContext
 
 from app.observability.metrics import GatewayMetrics
 from app.observability.requests import current_request
-from app.observability.server_spans import OperationSpan
+from app.observability.sdk_internals import attach_context
+from app.observability.server_spans import Ending, OperationSpan
 from app.observability.tracing import Tracing
 
 __all__ = ["observed_schema", "operation_extension", "record_refused"]
 
+_SERVER = "graphql.operation"  # the first part of an operation span's wire keys
 _UNSET = Status(StatusCode.UNSET)
 _ERROR = Status(StatusCode.ERROR)
 
@@ -32,19 +33,25 @@ def operation_extension(
 ) -> Callable[[], SchemaExtension]:
     """A factory of per-request extensions bound to this app's metrics and tracer."""
 
+    operation_spans = tracing.operation_spans if tracing is not None else None
+    attach = attach_context()
+
     class ObserveOperation(SchemaExtension):
         def on_operation(self) -> Iterator[None]:
             started = time.perf_counter()
             span: OperationSpan | Span | None = None
-            token: contextvars.Token[otel_context.Context] | None = None
-            if tracing is not None:
+            token: object = None
+            if operation_spans is not None:
+                span = operation_spans.start()
+                token = attach(span.current)
+            elif tracing is not None:
                 span, current = tracing.operation_span()
-                token = otel_context.attach(current)
+                token = attach(current)
             try:
                 yield
             finally:
                 if token is not None:
-                    otel_context.detach(token)
+                    otel_context.detach(token)  # type: ignore[arg-type]
                 name, kind = _operation(self.execution_context)
                 outcome = _outcome(self.execution_context)
                 if metrics is not None:
@@ -53,7 +60,11 @@ def operation_extension(
                 if state is not None:
                     state.operations.append((name, kind, outcome))
                 if span is not None:
-                    _end_span(span, name, kind, outcome)
+                    ending = _ENDINGS.get((name, kind, outcome)) or _ending(name, kind, outcome)
+                    if isinstance(span, OperationSpan):
+                        span.end(ending)
+                    else:
+                        _end_sdk_span(span, ending)
 
     return ObserveOperation
 
@@ -108,15 +119,10 @@ def _outcome(context: ExecutionContext) -> str:
     return "partial" if answered else "error"
 
 
-def _end_span(span: OperationSpan | Span, name: str | None, kind: str | None, outcome: str) -> None:
-    ending = _ENDINGS.get((name, kind, outcome))
-    if ending is None:
-        ending = _ending(name, kind, outcome)
-    title, attributes, status = ending
-    if isinstance(span, OperationSpan):
-        span.end(title, attributes, status)
-        return
-    span.update_name(title)  # an SDK span (a tracer that is not the SDK's makes no-ops)
+def _end_sdk_span(span: Span, ending: Ending) -> None:
+    # An SDK span (a tracer that is not the SDK's makes no-ops).
+    title, attributes, status, _ = ending
+    span.update_name(title)
     span.set_attributes(attributes)
     if status is _ERROR:
         span.set_status(status)
@@ -127,7 +133,6 @@ def _end_span(span: OperationSpan | Span, name: str | None, kind: str | None, ou
 # for the names seen most recently (shared, read-only: spans only read them).
 _ENDINGS: dict[tuple[str | None, str | None, str], Ending] = {}
 _MAX_ENDINGS = 1024
-Ending = tuple[str, Mapping[str, AttributeValue], Status]
 
 
 def _ending(name: str | None, kind: str | None, outcome: str) -> Ending:
@@ -138,7 +143,10 @@ def _ending(name: str | None, kind: str | None, outcome: str) -> Ending:
     if kind:
         attributes["graphql.operation.type"] = kind
     attributes["sessiongraph.outcome"] = outcome
-    ending = (title, MappingProxyType(attributes), _ERROR if outcome == "error" else _UNSET)
+    # The keys name the encoded span (`OperationSpan.end`), unlike any client span's.
+    keys = ((_SERVER, name, kind, outcome, False), (_SERVER, name, kind, outcome, True))
+    status = _ERROR if outcome == "error" else _UNSET
+    ending = (title, MappingProxyType(attributes), status, keys)
     if len(_ENDINGS) >= _MAX_ENDINGS:
         _ENDINGS.clear()  # names are the client's text: never an unbounded dict
     _ENDINGS[name, kind, outcome] = ending

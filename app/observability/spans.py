@@ -28,7 +28,6 @@ header that tells the upstream so.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Hashable, Mapping
 from random import getrandbits
 from time import time_ns
@@ -54,6 +53,7 @@ from opentelemetry.util.types import AttributeValue
 
 from app.observability.otlp import wire_lineage
 from app.observability.propagation import w3c_fields
+from app.observability.samplers import decides_by_parent
 from app.observability.sdk_internals import (
     batch_emitter,
     context_getter,
@@ -74,28 +74,11 @@ TRACE_FLAGS = {
     for sampled in (False, True)
     for random_id in (False, True)
 }
-# The SDK's own samplers (all that OTEL_TRACES_SAMPLER names), which decide from the
-# parent's sampled flag and the trace id alone, never from a span's name or attributes.
-_PURE = r"(AlwaysOnSampler|AlwaysOffSampler|TraceIdRatioBased\{[0-9.eE+-]+\})"
-_PARENT_BASED = re.compile(
-    rf"ParentBased\{{root:{_PURE},remoteParentSampled:{_PURE},remoteParentNotSampled:{_PURE},"
-    rf"localParentSampled:{_PURE},localParentNotSampled:{_PURE}\}}"
-)
 _SERIALS = itertools.count()
 _MAX_ENDINGS = 64  # per shape: statuses and error types are few
 # (attributes, status, encoding key for a local parent, for a remote one)
 Ending = tuple[Attributes, Status, tuple[int, str, bool], tuple[int, str, bool]]
 S = TypeVar("S", bound="ClientSpan")
-
-
-def decides_by_parent(sampler: sampling.Sampler) -> bool:
-    """Whether every child of one parent gets the same decision from `sampler`."""
-    if type(sampler).__module__ != sampling.__name__:
-        return False  # a sampler of one's own may look at anything
-    description = sampler.get_description()
-    return re.fullmatch(_PURE, description) is not None or bool(
-        _PARENT_BASED.fullmatch(description)
-    )
 
 
 class CallShape:
@@ -286,6 +269,12 @@ class ClientSpans:
             exporter = getattr(only, "span_exporter", None)
             self._record = self._emit if getattr(exporter, "takes_records", False) else None
         return self._emit
+
+    def recorder(self) -> Callable[[object], None] | None:
+        """What queues a sampled span's record, while records can be queued (else None)."""
+        if self._processors(self.processor) is not self._seen:
+            self._direct()
+        return self._record
 
     def finish(self, span: ReadableSpan, sampled: bool) -> None:
         """Hand a finished span to the processors."""

@@ -22,6 +22,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import Span, SpanKind, Tracer, set_span_in_context
 
 from app.observability.propagation import w3c_fields
+from app.observability.sdk_internals import context_getter
 from app.observability.server_spans import OperationSpan, OperationSpans
 from app.observability.spans import ClientSpans
 
@@ -93,25 +94,25 @@ class Tracing:
     def __init__(self, provider: TracerProvider) -> None:
         self.provider = provider
         self.tracer: Tracer = provider.get_tracer(_SCOPE.name, _SCOPE.version)
+        self._current = context_getter()
         # An SDK tracer (a disabled SDK hands out no-op ones, which make no spans).
         self.client_spans: ClientSpans | None = None
-        self._operation_spans: OperationSpans | None = None
+        self.operation_spans: OperationSpans | None = None
         if isinstance(self.tracer, SdkTracer):
             self.client_spans = ClientSpans(self.tracer, _SCOPE)
-            self._operation_spans = OperationSpans(self.tracer, self.client_spans)
+            self.operation_spans = OperationSpans(self.tracer, self.client_spans)
 
     def operation_span(self) -> tuple[OperationSpan | Span, otel_context.Context]:
         """An operation's SERVER span, a child of the current span, and the context its
         children start in."""
-        if self._operation_spans is not None:
-            span = self._operation_spans.start()
+        if self.operation_spans is not None:
+            span = self.operation_spans.start()
             return span, span.current
         # Not the SDK's tracer (a disabled SDK's no-ops): its own spans, as it makes them.
         sdk_span = self.tracer.start_span("graphql.operation", kind=SpanKind.SERVER)
         return sdk_span, set_span_in_context(sdk_span)
 
-    @staticmethod
-    def continue_from(headers: Mapping[str, str]) -> object | None:
+    def continue_from(self, headers: Mapping[str, str]) -> object | None:
         """Make the caller's trace (if it sent `traceparent`) current; returns a token, or
         None when there was nothing to change.
 
@@ -120,11 +121,7 @@ class Tracing:
         it would change nothing (and cost as much as a client span)."""
         textmap = propagate.get_global_textmap()
         fields = w3c_fields(textmap)
-        if (
-            fields is not None
-            and not otel_context.get_current()
-            and not any(name in headers for name in fields)
-        ):
+        if fields is not None and not self._current() and headers.keys().isdisjoint(fields):
             return None
         return otel_context.attach(propagate.extract(headers))
 

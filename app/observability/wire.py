@@ -40,14 +40,18 @@ class WireSpan(ReadableSpan):
 
 
 class RecordLineage(Protocol):
-    """What a `ClientRecord` needs of its parent's lineage (`spans.Lineage`)."""
+    """What a `ClientRecord` needs of its parent's lineage (`spans.Lineage`, or the
+    operation span itself, `server_spans.OperationSpan`)."""
 
-    head: bytes
-    middle: bytes
+    @property
+    def head(self) -> bytes: ...
+
+    @property
+    def middle(self) -> bytes: ...
 
 
 class RecordOwner(Protocol):
-    """Where a `ClientRecord` comes from (`spans.ClientSpans`)."""
+    """Where a `ClientRecord` comes from (`spans.ClientSpans`, `server_spans.OperationSpans`)."""
 
     resource: Resource
     scope: InstrumentationScope
@@ -57,10 +61,11 @@ class RecordOwner(Protocol):
         ...
 
 
-# A finished client span as the batch processor's queue holds it when our exporter is the
-# only one to read it: (owner, lineage, span id, start, end, name, ending, key), `key`
-# naming its name, kind, attributes, status and parent kind (`WireSpan.wire`'s). One
-# tuple instead of a `ReadableSpan`, its `SpanContext` and its wire fields.
+# A finished client span (or operation span) as the batch processor's queue holds it
+# when our exporter is the only one to read it: (owner, lineage, span id, start, end,
+# name, ending, key), `key` naming its name, kind, attributes, status and parent kind
+# (`WireSpan.wire`'s). One tuple instead of a `ReadableSpan`, its `SpanContext` and its
+# wire fields.
 ClientRecord = tuple[RecordOwner, RecordLineage, int, int, int, str, Any, Hashable]
 
 

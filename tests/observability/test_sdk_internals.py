@@ -14,13 +14,22 @@ from opentelemetry.sdk.trace.export import (
     SpanExportResult,
 )
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanContext, TraceFlags, TraceState, set_span_in_context
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    TraceFlags,
+    TraceState,
+    get_current_span,
+    set_span_in_context,
+)
 
 from app.observability.sdk_internals import (
+    attach_context,
     batch_emitter,
     context_getter,
     make_span_context,
     processors_of,
+    root_context,
 )
 from app.observability.spans import CallShape, ClientSpan
 from app.observability.tracing import Tracing
@@ -50,6 +59,33 @@ def test_made_span_contexts_are_the_public_constructors() -> None:
             assert made == public
             fields = ("trace_id", "span_id", "is_remote", "trace_flags", "trace_state", "is_valid")
             assert [getattr(made, f) for f in fields] == [getattr(public, f) for f in fields]
+
+
+def test_a_root_context_is_the_public_one() -> None:
+    flags = TraceFlags(1)
+    span_context, made = root_context(0xABC, 0xDEF, flags)
+    public_context = SpanContext(0xABC, 0xDEF, is_remote=False, trace_flags=flags)
+    span = NonRecordingSpan(public_context)
+    public = set_span_in_context(span, otel_context.Context())
+
+    assert span_context == public_context
+    assert type(made) is type(public)
+    assert list(made) == list(public)
+    current = get_current_span(made)
+    assert type(current) is NonRecordingSpan
+    assert vars(current) == vars(span)
+    assert current.get_span_context() == public_context
+    assert not current.is_recording()
+
+
+def test_attached_contexts_are_current_and_detach() -> None:
+    attach = attach_context()
+    assert attach != otel_context.attach  # the fast one, not the fallback
+    _, context = root_context(0xABC, 0xDEF, TraceFlags(1))
+    token = attach(context)
+    assert otel_context.get_current() is context
+    otel_context.detach(token)  # type: ignore[arg-type]
+    assert otel_context.get_current() is not context
 
 
 def test_processors_of_sees_every_processor_added() -> None:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from opentelemetry import baggage, propagate
 from opentelemetry import context as otel_context
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import (
     NonRecordingSpan,
     SpanContext,
@@ -229,22 +230,22 @@ def test_batch_sizes_follow_the_standard_variables(
 
 
 def test_no_trace_headers_attach_nothing_only_when_nothing_would_change() -> None:
-
+    tracing = Tracing(TracerProvider())
     # No trace header, nothing current: extract would attach an empty context over an
     # empty one, so nothing is attached.
-    assert Tracing.continue_from({"accept": "application/json"}) is None
+    assert tracing.continue_from({"accept": "application/json"}) is None
     assert not otel_context.get_current()
     # Something current (an outer instrumentation's span): the request still starts a
     # trace of its own, as `extract` says.
     outer = SpanContext(int(CALLER_TRACE, 16), int(CALLER_SPAN, 16), is_remote=True)
     outer_token = otel_context.attach(set_span_in_context(NonRecordingSpan(outer)))
-    token = Tracing.continue_from({})
+    token = tracing.continue_from({})
     assert token is not None
     assert not otel_context.get_current()
     Tracing.detach(token)
     otel_context.detach(outer_token)
     # Baggage alone is continued.
-    token = Tracing.continue_from({"baggage": "tenant=t1"})
+    token = tracing.continue_from({"baggage": "tenant=t1"})
     assert token is not None
     assert baggage.get_baggage("tenant") == "t1"
     Tracing.detach(token)
@@ -262,7 +263,7 @@ def test_no_trace_headers_attach_nothing_only_when_nothing_would_change() -> Non
     saved = propagate.get_global_textmap()
     propagate.set_global_textmap(Other())  # type: ignore[arg-type]
     try:
-        token = Tracing.continue_from({})
+        token = tracing.continue_from({})
         assert token is not None
         assert baggage.get_baggage("seen") == "yes"
         Tracing.detach(token)
