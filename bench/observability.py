@@ -27,10 +27,11 @@ Two measurements, in one run:
    gateway, so it may run during the other side's block). `model` is the
    no-call operation's extra plus the calls times the per-call cost.
 
-The garbage collector runs during each block as in a gateway (the setup's heap,
-the emulators' seeded datasets included, frozen first so collections skip it),
-and collects fully before each block, outside its clock: each side pays for the
-collections its own allocations bring about, from the same starting state.
+The garbage collector runs during each block as in `sessiongraph serve` (the
+setup's heap, the emulators' seeded datasets included, frozen first so
+collections skip it, and the server's young threshold), and collects fully
+before each block, outside its clock: each side pays for the collections its
+own allocations bring about, from the same starting state.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from opentelemetry import context as otel_context
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import set_span_in_context
 
-from app.asgi import create_app
+from app.asgi import create_app, freeze_startup
 from app.emulators import EmulatorConfig, build_hub
 from app.observability import Observability
 from app.observability.tracing import tracer_provider_from_env
@@ -112,14 +113,17 @@ def traced_provider(sink: Server, sampler: str = "always_on") -> TracerProvider:
 
 @contextmanager
 def _frozen_setup() -> Iterator[None]:
-    """The emulators' seeded datasets are a large heap no real gateway has: frozen (with
-    the rest of the setup), collections skip it."""
+    """The setup frozen and the collector tuned as `sessiongraph serve` does once started
+    (`app.asgi.freeze_startup`); the emulators' seeded datasets, a large heap no real
+    gateway has, are frozen with it, so collections skip them."""
     gc.collect()
-    gc.freeze()
+    thresholds = gc.get_threshold()
+    freeze_startup()
     try:
         yield
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def _collected() -> None:
