@@ -9,8 +9,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.extensions.query_depth_limiter import IgnoreContext
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -22,6 +28,7 @@ from schema.documents import CachedParse
 from schema.entities import representation_error
 from schema.errors import ShapeErrors
 from schema.execution import GatewayExecutionContext
+from schema.extension_hooks import CachedHooksRunner
 from schema.names import RememberingNameConverter
 from schema.operations import (
     OperationLimitRules,
@@ -66,6 +73,12 @@ class GatewaySchema(strawberry.federation.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         return None
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        # Hooks found once per extension class, not per request (extension_hooks.py).
+        return CachedHooksRunner(execution_context=execution_context, extensions=extensions)
 
     def entities_resolver(
         self, info: Info, representations: list[FederationAny]
