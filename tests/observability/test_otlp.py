@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pytest
 from opentelemetry import context as otel_context
@@ -14,35 +14,29 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     SimpleSpanProcessor,
-    SpanExporter,
     SpanExportResult,
 )
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace import (
     Link,
     NonRecordingSpan,
-    SpanContext,
     SpanKind,
     Status,
     StatusCode,
-    TraceFlags,
-    TraceState,
     set_span_in_context,
 )
-from opentelemetry.util.types import Attributes, AttributeValue
+from opentelemetry.util.types import AttributeValue
 
 from app.observability.export import OTLPWireExporter
-from app.observability.otlp import _WIRE_SHAPES, encode_spans
+from app.observability.otlp import encode_spans
 from app.observability.spans import CallShape, ClientSpan
 from app.observability.tracing import Tracing
 from app.observability.wire import ClientRecord, readable_spans
 from tests.e2e.otlp_receiver import otlp_receiver
+from tests.observability.records import REMOTE, Records, Tagging, assert_encoded_as_their_spans
 
 UNSET, ERROR = Status(StatusCode.UNSET), Status(StatusCode.ERROR)
-REMOTE = SpanContext(
-    0xABC, 0xDEF, is_remote=True, trace_flags=TraceFlags(1), trace_state=TraceState([("k", "v")])
-)
 VALUES = {
     "s": "x",
     "empty": "",
@@ -128,31 +122,8 @@ def _client_spans(sampler: Sampler | None = None) -> list[ReadableSpan]:
     return list(exporter.get_finished_spans())
 
 
-class _Tagging(Sampler):
-    """Adds an attribute to every span: the client spans' attributes must then be read."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def should_sample(  # noqa: PLR0917 (the SDK's signature)
-        self,
-        parent_context: otel_context.Context | None,
-        trace_id: int,
-        name: str,
-        kind: SpanKind | None = None,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-    ) -> SamplingResult:
-        self.calls += 1
-        tagged = {**(attributes or {}), "n": self.calls}
-        return SamplingResult(Decision.RECORD_AND_SAMPLE, tagged)
-
-    def get_description(self) -> str:
-        return "Tagging"
-
-
 @pytest.mark.parametrize(
-    "make", [_every_kind_of_span, _client_spans, lambda: _client_spans(_Tagging())]
+    "make", [_every_kind_of_span, _client_spans, lambda: _client_spans(Tagging())]
 )
 def test_the_bytes_are_the_reference_encoders(make: Callable[[], list[ReadableSpan]]) -> None:
     spans = make()
@@ -194,22 +165,9 @@ def test_the_exporter_sends_our_bytes_to_an_otlp_receiver() -> None:
     assert [s.attributes[-1].value.int_value for s in got] == [200, 200, 503, 200] * 2
 
 
-class _Records(SpanExporter):
-    """Takes what the batch processor queued, `ClientRecord`s included."""
-
-    takes_records = True
-
-    def __init__(self) -> None:
-        self.batch: list[ReadableSpan | ClientRecord] = []
-
-    def export(self, spans: Sequence[ReadableSpan | ClientRecord]) -> SpanExportResult:
-        self.batch.extend(spans)
-        return SpanExportResult.SUCCESS
-
-
 def _client_records() -> list[ReadableSpan | ClientRecord]:
     """`_client_spans`' calls, with the batch processor alone: queued as records."""
-    exporter = _Records()
+    exporter = Records()
     provider = TracerProvider()
     provider.add_span_processor(BatchSpanProcessor(exporter))
     tracing = Tracing(provider)
@@ -235,14 +193,7 @@ def _client_records() -> list[ReadableSpan | ClientRecord]:
 def test_client_records_encode_as_the_spans_they_stand_for() -> None:
     records = _client_records()
     assert len(records) == 6
-    assert all(isinstance(r, tuple) for r in records)
-    spans = readable_spans(records)
-    expected = reference(spans).SerializeToString()
-
-    assert encode_spans(records) == expected
-    _WIRE_SHAPES.clear()  # the shapes made afresh, from the records
-    assert encode_spans(records) == expected
-    assert encode_spans([*spans[:2], *records[2:]]) == expected  # mixed with spans
+    assert_encoded_as_their_spans(records)
 
 
 def test_client_records_stand_for_what_a_plain_processor_gets() -> None:
