@@ -39,8 +39,8 @@ from strawberry.extensions.runner import SchemaExtensionsRunner
 
 __all__ = ["CachedHooksRunner"]
 
-# Per extension class: None (no hook at this stage), or the hook wrapped once and whether
-# it is async, or the hook function itself for Strawberry's `from_callable`.
+# What an extension class's hook at one stage is: the hook wrapped once and whether it is
+# async, or the hook function itself, for Strawberry's `from_callable`.
 _Wrapped = tuple[Callable[..., Any], bool]
 _Found = _Wrapped | Callable[..., Any]
 # Per tuple of extension classes (one per app's schema): each hook's index and what was
