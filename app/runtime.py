@@ -194,6 +194,7 @@ def _client(settings: Settings, url: str | None, hub: EmulatorHub | None) -> htt
     limits = httpx.Limits(
         max_connections=settings.upstream_concurrency,
         max_keepalive_connections=settings.upstream_concurrency,
+        keepalive_expiry=settings.upstream_keepalive_expiry,
     )
     if url:
         transport = (

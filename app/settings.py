@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     # The connection pool under httpx's client API for configured upstreams: aiohttp's
     # (via httpx-aiohttp) or httpcore's own.
     upstream_transport: Literal["aiohttp", "httpx"] = "aiohttp"
+    # Seconds an idle pooled upstream connection is kept. Below the 5 s idle timeout
+    # common to HTTP servers (uvicorn's, Node's, Apache's defaults; the emulators run
+    # uvicorn), so the pool drops a connection before the server closes it under a
+    # request. A close that still races a request is retried (resolvers/http.py).
+    upstream_keepalive_expiry: float = Field(default=4.0, gt=0)
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_base_delay: float = Field(default=0.1, ge=0)
     retry_max_delay: float = Field(default=1.0, ge=0)

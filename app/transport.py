@@ -10,8 +10,11 @@ emulators).
 
 `httpx-aiohttp` maps every aiohttp connection error to `httpx.ConnectTimeout`,
 so a refused connection or a dropped one would read as a timeout. Here only
-aiohttp's real timeouts stay timeouts; other connection failures become
-`httpx.ConnectError`, as with httpx's own transport (UPSTREAM_UNAVAILABLE).
+aiohttp's real timeouts stay timeouts, and the rest map as httpx's own transport
+would raise them: no connection made is `httpx.ConnectError`; a connection the
+server closed or reset under a request is `httpx.RemoteProtocolError` or
+`httpx.ReadError`, which the gateway retries at once for idempotent reads
+(resolvers/http.py: a pooled connection the server closed as it went idle).
 
 `UpstreamTransport` reads each answer whole before returning it (no upstream
 answer is streamed), straight from aiohttp.
@@ -105,12 +108,7 @@ class UpstreamTransport(AiohttpTransport):
                 ) as answer:
                     body = await answer.read()
         except httpx.ConnectTimeout as exc:
-            cause = exc.__cause__
-            if isinstance(cause, aiohttp.ClientConnectionError) and not isinstance(
-                cause, TimeoutError
-            ):
-                raise httpx.ConnectError(str(exc), request=request) from cause
-            raise
+            raise _unmasked(exc, request) from exc.__cause__
         extensions = {"http_version": b"HTTP/1.1"}
         if answer.reason:
             extensions["reason_phrase"] = answer.reason.encode()
@@ -132,6 +130,20 @@ class UpstreamTransport(AiohttpTransport):
         made = ClientTimeout(sock_connect=key[0], sock_read=key[1], connect=key[2])
         self._last_timeout = (key, made)
         return made
+
+
+def _unmasked(exc: httpx.ConnectTimeout, request: httpx.Request) -> httpx.TransportError:
+    """The error httpx's own transport would raise where httpx-aiohttp says ConnectTimeout."""
+    cause = exc.__cause__
+    if not isinstance(cause, aiohttp.ClientConnectionError) or isinstance(cause, TimeoutError):
+        return exc  # a real timeout
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(str(exc), request=request)  # no connection made
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError(str(exc), request=request)  # closed, no answer
+    if isinstance(cause, aiohttp.ClientOSError):
+        return httpx.ReadError(str(exc), request=request)  # reset under the request
+    return httpx.ConnectError(str(exc), request=request)
 
 
 def _aiohttp_headers(headers: httpx.Headers) -> dict[str, str] | httpx.Headers:

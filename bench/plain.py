@@ -20,6 +20,7 @@ import httpx
 import orjson
 
 from app.emulators.config import DEMO_CREDENTIALS
+from app.settings import Settings
 from app.transport import UpstreamTransport
 from resolvers.stream.client import server_token
 
@@ -72,8 +73,14 @@ class Plain:
     """Plain httpx calls to the emulators (one pool, like the gateway's per upstream)."""
 
     def __init__(self, base: str, connections: int = 128) -> None:
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        # The gateway's own transport (httpx API over aiohttp's pool): the same floor.
+        # The gateway's own transport (httpx API over aiohttp's pool) and idle expiry,
+        # below the emulators' 5 s keep-alive: the same floor, and no pooled connection
+        # reused just as the server closes it (a plain client does not resend).
+        limits = httpx.Limits(
+            max_connections=connections,
+            max_keepalive_connections=connections,
+            keepalive_expiry=Settings.model_fields["upstream_keepalive_expiry"].default,
+        )
         transport = UpstreamTransport(limits=limits)
         self.client = httpx.AsyncClient(
             base_url=base, limits=limits, timeout=30, transport=transport

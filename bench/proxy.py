@@ -54,7 +54,9 @@ def build(upstream: str) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(base_url=upstream, headers=headers) as client:
+        # httpx's default pool, its idle expiry below the emulators' 5 s keep-alive.
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=4)
+        async with httpx.AsyncClient(base_url=upstream, headers=headers, limits=limits) as client:
             holder["client"] = client
             yield
 

@@ -96,13 +96,19 @@ class CircuitBreaker:
         """The outcome of one call that `before_call` let through."""
         if error is not None and not isinstance(error, GatewayError):
             # Cancelled (the operation's deadline) or a bug: says nothing about the
-            # upstream, but a probe that never finished must not block the next one.
-            self._probing = False
+            # upstream.
+            self.release()
             return
         if error is None or not counts_as_failure(error):
             self._succeeded()
         else:
             self._failed()
+
+    def release(self) -> None:
+        """End a call that `before_call` let through without counting it either way.
+
+        A probe that never finished must not block the next one."""
+        self._probing = False
 
     def _succeeded(self) -> None:
         was_open = self._state is not BreakerState.CLOSED

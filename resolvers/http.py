@@ -179,7 +179,14 @@ class UpstreamHttp:
             if self.throttle is not None:
                 await self.throttle.acquire(identity, path)
             return await self._attempt(
-                method, path, params, headers, json, identity=identity, attempt=number
+                method,
+                path,
+                params,
+                headers,
+                json,
+                identity=identity,
+                attempt=number,
+                last=number >= attempts,
             )
 
         # The first attempt runs directly: most calls succeed at once, and setting up
@@ -233,6 +240,7 @@ class UpstreamHttp:
         *,
         identity: str | None,
         attempt: int,
+        last: bool,
     ) -> httpx.Response:
         left = deadline.remaining()
         if left is not None and left <= 0:
@@ -247,7 +255,13 @@ class UpstreamHttp:
             error = exc
             raise
         finally:
-            self.breaker.record(error)
+            if isinstance(error, ConnectionDroppedError) and not last:
+                # Says nothing yet of the upstream: after an idle spell many pooled
+                # connections can be stale at once, and counting each would open the
+                # breaker on an upstream that answers the retry.
+                self.breaker.release()
+            else:
+                self.breaker.record(error)
 
     def _timed_out(self) -> GatewayError:
         return error_from_status(self.provider, 504)
@@ -279,6 +293,9 @@ class UpstreamHttp:
         except (TimeoutError, httpx.TimeoutException) as exc:
             _finish(scope, None, "timeout", started)
             raise self._timed_out() from exc
+        except _DROPPED as exc:
+            _finish(scope, None, "unreachable", started)
+            raise ConnectionDroppedError(self.provider) from exc
         except httpx.HTTPError as exc:
             _finish(scope, None, "unreachable", started)
             raise GatewayError(
@@ -295,6 +312,8 @@ class UpstreamHttp:
         raise self._parse_error(response)
 
     def _retryable(self, exc: BaseException) -> bool:
+        if isinstance(exc, ConnectionDroppedError):
+            return True
         if not isinstance(exc, GatewayError) or exc.upstream_status is None:
             return False
         if not exc.retryable:
@@ -305,10 +324,37 @@ class UpstreamHttp:
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, ConnectionDroppedError):
+            return 0.0  # a new connection, not a rest, is what the next attempt needs
         if isinstance(exc, GatewayError) and exc.retry_after is not None:
             return exc.retry_after
         delay = self._policy.base_delay * self._policy.multiplier ** (state.attempt_number - 1)
         return float(min(self._policy.max_delay, delay))
+
+
+class ConnectionDroppedError(GatewayError):
+    """The connection closed or reset under a request that had been sent: no answer.
+
+    Mostly a pooled keep-alive connection that the upstream closed as it went idle,
+    at the moment it was reused (a race no client can avoid, only make rare by
+    expiring idle connections before the server does, see `upstream_keepalive_expiry`).
+    An idempotent read is then safe to send again (RFC 9110, section 9.2.2), so it is
+    retried at once on a new connection; it stays UPSTREAM_UNAVAILABLE for the caller
+    when every attempt is dropped.
+    """
+
+    def __init__(self, provider: Provider) -> None:
+        super().__init__(
+            ErrorCode.UPSTREAM_UNAVAILABLE,
+            f"{provider.label} closed the connection before its answer was complete",
+            provider=provider,
+            reason="connection dropped",
+        )
+
+
+# Failures after the connection was made (httpx's names; app/transport.py maps
+# aiohttp's to them). A refused connection is httpx.ConnectError: not retried at once.
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 def _finish(scope: RequestScope, status: int | None, outcome: str, started: float) -> None:

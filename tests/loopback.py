@@ -21,17 +21,25 @@ def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
 class Recorder:
     """Keeps each request's bytes (head and body) and answers each with `answer`, then
     keeps the connection (`then="keep"`), closes it (`"close"`) or sends nothing more
-    until the client gives up and closes it (`"stall"`)."""
+    until the client gives up and closes it (`"stall"`). With `"drop-next"` it keeps
+    the connection but closes it, unanswered, on the next request that comes on it: a
+    server whose idle timeout fires just as the client reuses the connection.
+
+    No answer goes out before `together` requests have come (on as many connections,
+    since each waits for its answer), so a client's pool holds that many."""
 
     answer: bytes = answer(JSON_OK, "Content-Type: application/json", "X-RateLimit-Remaining: 7")
-    then: Literal["keep", "close", "stall"] = "keep"
+    then: Literal["keep", "close", "stall", "drop-next"] = "keep"
+    together: int = 1
     requests: list[bytes] = field(default_factory=list)
     port: int = 0
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     def url(self, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}"
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        answered = 0
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -41,7 +49,13 @@ class Recorder:
                     if name.strip().lower() == b"content-length":
                         length = int(value)
                 self.requests.append(head + await reader.readexactly(length))
+                if self.then == "drop-next" and answered:
+                    break
+                async with self._arrived:
+                    self._arrived.notify_all()
+                    await self._arrived.wait_for(lambda: len(self.requests) >= self.together)
                 writer.write(self.answer)
+                answered += 1
                 await writer.drain()
                 if self.then == "close":
                     break

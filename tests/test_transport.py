@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import httpx
@@ -10,7 +11,8 @@ import pytest
 from app.asgi import create_app
 from app.runtime import _client
 from app.settings import Settings
-from app.transport import UpstreamClient
+from app.transport import UpstreamClient, UpstreamTransport
+from resolvers.breaker import BreakerPolicy, BreakerState
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.http import RetryPolicy, UpstreamHttp, status_error_parser
 from resolvers.upstream_request import UpstreamRequests
@@ -89,14 +91,17 @@ async def test_a_configured_upstream_keeps_no_cookies_on_the_wire(transport: str
     assert [b"\r\ncookie:" in r.lower() for r in upstream.requests] == [False, False, False]
 
 
-def _upstream_http(client: httpx.AsyncClient, timeout: float = 5.0) -> UpstreamHttp:
+def _upstream_http(
+    client: httpx.AsyncClient, timeout: float = 5.0, attempts: int = 1
+) -> UpstreamHttp:
     return UpstreamHttp(
         Provider.GOOGLE_MEET,
         client,
         parse_error=status_error_parser(Provider.GOOGLE_MEET),
-        policy=RetryPolicy(attempts=1),
+        policy=RetryPolicy(attempts=attempts),
         timeout=timeout,
-        concurrency=4,
+        concurrency=8,
+        breaker=BreakerPolicy(failure_threshold=1),  # one counted failure opens it
     )
 
 
@@ -126,3 +131,85 @@ async def test_a_body_that_stops_coming_is_upstream_timeout(transport: str) -> N
 
     assert caught.value.code is ErrorCode.UPSTREAM_TIMEOUT
     assert len(upstream.requests) == 1
+
+
+LIST = "/v2/conferenceRecords"
+
+
+async def _fill_pool(http: UpstreamHttp, connections: int) -> None:
+    # The recorder answers none of these before all have come: one connection each.
+    await asyncio.gather(*(http.send("GET", LIST) for _ in range(connections)))
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_read_whose_pooled_connection_is_closed_under_it_is_sent_again(
+    transport: str,
+) -> None:
+    """The server closes each pooled connection as it is reused (its idle timeout fired):
+    the read is sent again at once and answered, and the breaker counts nothing."""
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.then, upstream.together = "drop-next", 2
+        async with _client(settings, upstream.url(), None) as client:
+            http = _upstream_http(client, attempts=3)
+            await _fill_pool(http, 2)
+            response = await http.send("GET", LIST)
+            assert response.status_code == 200
+            assert http.breaker.state is BreakerState.CLOSED
+
+    # Two filled the pool, both pooled connections dropped a request (aiohttp resends
+    # once itself, httpcore not at all: the gateway's attempts make up the rest), and a
+    # new connection answered.
+    assert len(upstream.requests) == 5
+
+
+@pytest.mark.parametrize(("transport", "sent"), [("aiohttp", 4), ("httpx", 2)])
+async def test_a_read_dropped_on_its_last_attempt_is_upstream_unavailable(
+    transport: str, sent: int
+) -> None:
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.then, upstream.together = "drop-next", 4
+        async with _client(settings, upstream.url(), None) as client:
+            http = _upstream_http(client, attempts=2)
+            await _fill_pool(http, 4)
+            with pytest.raises(GatewayError) as caught:
+                await http.send("GET", LIST)
+            # Only the last attempt's drop counted, and it opened the breaker.
+            assert http.breaker.state is BreakerState.OPEN
+
+    assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert caught.value.extensions["upstreamReason"] == "connection dropped"
+    assert len(upstream.requests) == 4 + sent
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_a_write_dropped_under_it_is_not_sent_again(transport: str) -> None:
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.then, upstream.together = "drop-next", 2
+        async with _client(settings, upstream.url(), None) as client:
+            http = _upstream_http(client, attempts=3)
+            await _fill_pool(http, 2)
+            with pytest.raises(GatewayError) as caught:
+                await http.send("POST", LIST, json={}, idempotent=False)
+
+    assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE
+    assert len(upstream.requests) == 3  # the POST went out once
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_idle_upstream_connections_expire_before_the_servers_usual_5_seconds(
+    transport: str,
+) -> None:
+    """The setting reaches the pool under the client, whichever it is."""
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    assert settings.upstream_keepalive_expiry < 5
+    tuned = settings.model_copy(update={"upstream_keepalive_expiry": 2.5})
+    async with _client(tuned, "http://127.0.0.1:9", None) as client:
+        pool = client._transport  # what the client was built with
+        if isinstance(pool, UpstreamTransport):
+            expiry = pool.get_client().connector._keepalive_timeout  # type: ignore[union-attr]
+        else:
+            expiry = pool._pool._keepalive_expiry  # type: ignore[attr-defined]
+    assert expiry == 2.5
