@@ -16,6 +16,7 @@ import orjson
 
 from app.transport import UpstreamTransport
 from bench import framework
+from bench.goals import Readings, print_goals
 from bench.load import LoadResult, drive, drive_count
 from bench.plain import Plain, dashboard
 from bench.procs import BIN, Server
@@ -79,6 +80,7 @@ class Bench:
         self.plain = Plain(emu.url)
         self.town_hall: dict[str, str] = {}
         self.cpu_per_request: dict[str, float] = {}
+        self.readings = Readings()
 
     # --- helpers -------------------------------------------------------------------
 
@@ -118,6 +120,7 @@ class Bench:
         await self.cpu_phase()
         await self.dashboard_phase()
         await self.rss_phase()
+        print_goals(self.readings)
         await self.plain.close()
         await self.http.aclose()
 
@@ -156,6 +159,9 @@ class Bench:
             _load_row(server.name, result, cpu, calls)
         ratio = rows["gateway"].rps / max(1e-9, rows["proxy"].rps)
         print(f"gateway req/s = {ratio:.2f}x the proxy's")
+        self.readings.rps_ratio = ratio
+        self.readings.gateway_ms = self.cpu_per_request["gateway"]
+        self.readings.proxy_ms = self.cpu_per_request["proxy"]
         # Concurrent requests for the same page share the gateway's upstream call (calls/req
         # above); one connection has no twin in flight, so each request makes its call.
         print("one connection (no concurrent twin to share the upstream call with):")
@@ -164,8 +170,9 @@ class Bench:
             result, cpu, calls = await self._load(server, seconds / 2, connections=1)
             single[server.name] = cpu * 1000 / max(1, result.requests)
             _load_row(server.name, result, cpu, calls)
+        self.readings.single_ratio = single["gateway"] / max(1e-9, single["proxy"])
         print(
-            f"gateway CPU per request = {single['gateway'] / max(1e-9, single['proxy']):.2f}x "
+            f"gateway CPU per request = {self.readings.single_ratio:.2f}x "
             "the proxy's, each making its one call"
         )
         await self.framework_phase()
@@ -227,6 +234,7 @@ class Bench:
                     self.plain, self.payload(scenario)["variables"], body
                 )
                 print(f"{scenario.name:<42}{run:<22}{calls:>7}{minimum:>6}{calls / minimum:>7.2f}")
+                self.readings.calls_ratios.append(calls / minimum)
         await self.knobs()
 
     async def cpu_phase(self) -> None:
@@ -282,6 +290,8 @@ class Bench:
             plain_walls.append(time.perf_counter() - started)
         await self.knobs()
         g, p = statistics.median(gateway_walls), statistics.median(plain_walls)
+        self.readings.dashboard_ms = statistics.median(cpus) * 1000
+        self.readings.dashboard_wall_ratio = g / p
         print(
             f"\n## Meet dashboard at {self.latency:.0f} ms per upstream call (median of {len(cpus)})"
         )
@@ -309,6 +319,7 @@ class Bench:
             on_done=on_done,
         )
         early, late = marks.get(first, float("nan")), marks.get(goal, self.gw.rss_mib())
+        self.readings.rss_growth = late / early - 1
         if result.first_error:
             print(f"first error answer: {result.first_error.decode(errors='replace')}")
         print(
