@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -16,7 +18,7 @@ from resolvers.breaker import BreakerPolicy, BreakerState
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.http import RetryPolicy, UpstreamHttp, status_error_parser
 from resolvers.upstream_request import UpstreamRequests
-from tests.loopback import answer, recording
+from tests.loopback import Recorder, answer, recording
 
 CALL = '{ callSession(callType: "default", callId: "a", sessionId: "b") { callId } }'
 
@@ -136,9 +138,20 @@ async def test_a_body_that_stops_coming_is_upstream_timeout(transport: str) -> N
 LIST = "/v2/conferenceRecords"
 
 
-async def _fill_pool(http: UpstreamHttp, connections: int) -> None:
-    # The recorder answers none of these before all have come: one connection each.
-    await asyncio.gather(*(http.send("GET", LIST) for _ in range(connections)))
+@asynccontextmanager
+async def _stale_pool(
+    transport: str, pooled: int, attempts: int
+) -> AsyncIterator[tuple[Recorder, UpstreamHttp]]:
+    """An upstream that closes each connection, unanswered, on its second request, and a
+    client whose pool holds `pooled` such connections (the recorder answers none of the
+    filling reads before all have come: one connection each)."""
+    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
+    async with recording() as upstream:
+        upstream.then, upstream.together = "drop-next", pooled
+        async with _client(settings, upstream.url(), None) as client:
+            http = _upstream_http(client, attempts=attempts)
+            await asyncio.gather(*(http.send("GET", LIST) for _ in range(pooled)))
+            yield upstream, http
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
@@ -147,15 +160,10 @@ async def test_a_read_whose_pooled_connection_is_closed_under_it_is_sent_again(
 ) -> None:
     """The server closes each pooled connection as it is reused (its idle timeout fired):
     the read is sent again at once and answered, and the breaker counts nothing."""
-    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
-    async with recording() as upstream:
-        upstream.then, upstream.together = "drop-next", 2
-        async with _client(settings, upstream.url(), None) as client:
-            http = _upstream_http(client, attempts=3)
-            await _fill_pool(http, 2)
-            response = await http.send("GET", LIST)
-            assert response.status_code == 200
-            assert http.breaker.state is BreakerState.CLOSED
+    async with _stale_pool(transport, pooled=2, attempts=3) as (upstream, http):
+        response = await http.send("GET", LIST)
+        assert response.status_code == 200
+        assert http.breaker.state is BreakerState.CLOSED
 
     # Two filled the pool, both pooled connections dropped a request (aiohttp resends
     # once itself, httpcore not at all: the gateway's attempts make up the rest), and a
@@ -167,16 +175,11 @@ async def test_a_read_whose_pooled_connection_is_closed_under_it_is_sent_again(
 async def test_a_read_dropped_on_its_last_attempt_is_upstream_unavailable(
     transport: str, sent: int
 ) -> None:
-    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
-    async with recording() as upstream:
-        upstream.then, upstream.together = "drop-next", 4
-        async with _client(settings, upstream.url(), None) as client:
-            http = _upstream_http(client, attempts=2)
-            await _fill_pool(http, 4)
-            with pytest.raises(GatewayError) as caught:
-                await http.send("GET", LIST)
-            # Only the last attempt's drop counted, and it opened the breaker.
-            assert http.breaker.state is BreakerState.OPEN
+    async with _stale_pool(transport, pooled=4, attempts=2) as (upstream, http):
+        with pytest.raises(GatewayError) as caught:
+            await http.send("GET", LIST)
+        # Only the last attempt's drop counted, and it opened the breaker.
+        assert http.breaker.state is BreakerState.OPEN
 
     assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE
     assert caught.value.extensions["upstreamReason"] == "connection dropped"
@@ -185,14 +188,9 @@ async def test_a_read_dropped_on_its_last_attempt_is_upstream_unavailable(
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_a_write_dropped_under_it_is_not_sent_again(transport: str) -> None:
-    settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
-    async with recording() as upstream:
-        upstream.then, upstream.together = "drop-next", 2
-        async with _client(settings, upstream.url(), None) as client:
-            http = _upstream_http(client, attempts=3)
-            await _fill_pool(http, 2)
-            with pytest.raises(GatewayError) as caught:
-                await http.send("POST", LIST, json={}, idempotent=False)
+    async with _stale_pool(transport, pooled=2, attempts=3) as (upstream, http):
+        with pytest.raises(GatewayError) as caught:
+            await http.send("POST", LIST, json={}, idempotent=False)
 
     assert caught.value.code is ErrorCode.UPSTREAM_UNAVAILABLE
     assert len(upstream.requests) == 3  # the POST went out once
