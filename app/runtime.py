@@ -190,7 +190,11 @@ def _stretch(secret: bytes) -> bytes:
 
 
 def _client(settings: Settings, url: str | None, hub: EmulatorHub | None) -> httpx.AsyncClient:
-    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+    # No read timeout in the pool: UpstreamHttp bounds each attempt as a whole by
+    # `read_timeout` (and what is left of the deadline), which no wait between two
+    # reads can outlast. The pool's own would be a timer rescheduled on every chunk
+    # received (aiohttp's sock_read), for nothing.
+    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout, read=None)
     limits = httpx.Limits(
         max_connections=settings.upstream_concurrency,
         max_keepalive_connections=settings.upstream_concurrency,

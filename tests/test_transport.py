@@ -121,6 +121,16 @@ async def test_a_body_cut_short_is_upstream_unavailable(transport: str) -> None:
     assert len(upstream.requests) == 1
 
 
+async def test_the_pool_times_no_read_of_its_own() -> None:
+    """Each attempt is bounded as a whole by UpstreamHttp (the test below): a timer per
+    read in the pool would only be rescheduled on every chunk received."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    async with _client(settings, "http://127.0.0.1:9", None) as client:
+        assert client.timeout.read is None
+        assert client.timeout.connect == settings.connect_timeout
+        assert client.timeout.pool == settings.read_timeout
+
+
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_a_body_that_stops_coming_is_upstream_timeout(transport: str) -> None:
     settings = Settings(_env_file=None, upstream_transport=transport)  # type: ignore[call-arg]
