@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.emulators.config import DEMO_CREDENTIALS
+from app.settings import Settings
 from resolvers.stream.client import server_token
 from resolvers.timestamps import Instant
 
@@ -54,8 +55,11 @@ def build(upstream: str) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # httpx's default pool, its idle expiry below the emulators' 5 s keep-alive.
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=4)
+        # httpx's default pool, with the gateway's idle expiry (below the emulators' 5 s).
+        expiry = Settings.model_fields["upstream_keepalive_expiry"].default
+        limits = httpx.Limits(
+            max_connections=100, max_keepalive_connections=20, keepalive_expiry=expiry
+        )
         async with httpx.AsyncClient(base_url=upstream, headers=headers, limits=limits) as client:
             holder["client"] = client
             yield
