@@ -13,6 +13,7 @@ docs/faults.md).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -68,10 +69,12 @@ def path_of(*segments: str) -> str:
     for segment in segments:
         if segment in _DOT_SEGMENTS:
             raise bad_input(f"An id cannot be {segment!r}: it would change the upstream path")
-    return "/" + "/".join(quote(segment, safe="") for segment in segments)
+    return "/" + "/".join([_quoted(segment) for segment in segments])
 
 
 _DOT_SEGMENTS = frozenset({"", ".", ".."})
+# Ids recur from call to call (a dashboard's parents, refreshed reads): a bounded memo.
+_quoted = functools.lru_cache(maxsize=8192)(functools.partial(quote, safe=""))
 
 
 @dataclass(frozen=True)
