@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import httpx
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from app.asgi import create_app
 from app.emulators import EmulatorHub
 from app.settings import Settings
 from resolvers.cursors import CursorCodec
-from resolvers.timestamps import Instant
+from resolvers.timestamps import Instant, InstantFromNanos
 from tests.conftest import GraphQL
 
 
@@ -112,6 +116,55 @@ def test_instant_keeps_nanoseconds_and_normalises_to_z(wire: str, out: str) -> N
 
 def test_instant_reads_stream_nanosecond_integers() -> None:
     assert Instant.coerce(1714557600123456789).isoformat() == "2024-05-01T10:00:00.123456789Z"
+
+
+class _Timed(BaseModel):
+    at: Instant | None = None
+
+
+class _TimedFromNanos(BaseModel):
+    at: InstantFromNanos | None = None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1714557600123456789,
+        -5,
+        10**20,
+        0,
+        1.6,
+        "2024-05-01T12:00:00.5+02:00",
+        Instant(7),
+        datetime(2024, 5, 1, 10, tzinfo=UTC),
+        True,
+        "yesterday",
+        "",
+        None,
+        [1],
+        {"ns": 1},
+    ],
+)
+@pytest.mark.parametrize("model", [_Timed, _TimedFromNanos])
+def test_a_wire_model_reads_a_time_as_coerce_does(
+    model: type[_Timed | _TimedFromNanos], value: object
+) -> None:
+    # `InstantFromNanos` reads integers without `coerce` (pydantic-core checks them):
+    # the same values must pass and fail, with the same Instant, from Python and JSON.
+    try:
+        expected: Instant | None = None if value is None else Instant.coerce(value)
+    except ValueError:
+        with pytest.raises(ValidationError):
+            model.model_validate({"at": value})
+        return
+    read = model.model_validate({"at": value}).at
+    assert read == expected
+    assert type(read) is type(expected)
+    if isinstance(value, int | float | str) or value is None:
+        assert model.model_validate_json(json.dumps({"at": value})).at == expected
+    assert model.model_validate({"at": value}).model_dump(mode="json") == {
+        "at": None if expected is None else expected.isoformat()
+    }
 
 
 @pytest.mark.parametrize(

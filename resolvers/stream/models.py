@@ -1,7 +1,8 @@
 """Stream Video wire models: tolerant of absent optional fields and unknown ones.
 
 Timestamps are `Instant`, which reads both encodings Stream uses: RFC 3339
-strings (`/video/…`) and integer nanoseconds (`/api/v2/video/…`).
+strings (`/video/…`) and integer nanoseconds (`/api/v2/video/…`); the fields of
+the v2 surface check integers first (`InstantFromNanos`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from resolvers.stream.ids import SessionKey
-from resolvers.timestamps import Instant
+from resolvers.timestamps import Instant, InstantFromNanos
 
 __all__ = [
     "CallStatsPage",
@@ -31,8 +32,8 @@ class _Wire(BaseModel):
 class ParticipantSessionDetails(_Wire):
     user_id: str
     user_session_id: str
-    joined_at: Instant | None = None
-    left_at: Instant | None = None
+    joined_at: InstantFromNanos | None = None
+    left_at: InstantFromNanos | None = None
     duration_in_seconds: float | None = None
     publisher_type: str | None = None
     roles: list[str] = Field(default_factory=list)
@@ -51,8 +52,8 @@ class CallParticipantResponse(_Wire):
 class CallSessionResponse(_Wire):
     id: str | None = None
     participants: list[CallParticipantResponse] = Field(default_factory=list)
-    started_at: Instant | None = None
-    ended_at: Instant | None = None
+    started_at: InstantFromNanos | None = None
+    ended_at: InstantFromNanos | None = None
 
 
 class ParticipantSessionsPage(_Wire):
