@@ -7,7 +7,8 @@ same 100-item attendance page under 16 connections: this bench's proxy baseline
 per request, and Hive Gateway 2.15 at 2.83 ms. CPU time per request differs
 between machines by a factor (this project's own runs have seen 2x between two
 machines of the same kind), so a goal is read here as its figure times what the
-proxy cost here (the mean of its runs either side of the gateway's) against there. That factor is a reading, not a law: the proxy's
+proxy cost here (the median of its three runs, taken in turns with the gateway's)
+against there. That factor is a reading, not a law: the proxy's
 work (httpcore, Starlette) is not the gateway's, so a goal met by a thin margin
 is not a verdict. Ratios measured within the run (req/s, wall time, calls, RSS)
 need no factor and are read as they are.
