@@ -65,8 +65,8 @@ def print_goals(r: Readings) -> None:
     _row(
         "dashboard CPU/op (ms)",
         "<= 100",
-        f"<= {100 * factor:.0f}",
-        f"{r.dashboard_ms:.0f}",
+        f"<= {100 * factor:.1f}",
+        f"{r.dashboard_ms:.1f}",
         r.dashboard_ms <= 100 * factor,
     )
     _row(
