@@ -193,7 +193,8 @@ class UpstreamRequests:
         if not headers:
             return list(self._defaults), list(self._default_names)
         # An upstream's calls mostly carry the same headers (its credential): the last
-        # merge is kept, for the same client headers and the same call headers.
+        # merge is kept, for the same client headers and the same call headers. (One
+        # entry: a forwarded token stays only until a call with other headers.)
         key = (raw, tuple(headers.items()))
         last = self._last_merge
         if last is not None and last[0] == key:
