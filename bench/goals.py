@@ -12,6 +12,15 @@ against there. That factor is a reading, not a law: the proxy's
 work (httpcore, Starlette) is not the gateway's, so a goal met by a thin margin
 is not a verdict. Ratios measured within the run (req/s, wall time, calls, RSS)
 need no factor and are read as they are.
+
+The dashboard's goal was also set on a dashboard of its own size: about 160
+upstream calls for the same query over the reference machine's fakes, 23 of
+them participant pages for the 20 records, which leaves room for some 90
+participants' session listings. Over this project's seeded data the same query
+makes 269 calls, 192 of them session listings (nearly every record has 10
+participants). The goal's figure is printed as set, per operation, and
+beside it per upstream call (100 ms over 160 calls), which is the like-for-like
+reading when the dataset makes more calls than the one the goal was set on.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ __all__ = ["Readings", "print_goals"]
 
 REFERENCE_PROXY_MS = 1.86  # the proxy's CPU per request on the reference machine
 REFERENCE_HIVE_MS = 2.83  # Hive Gateway's, same page, same machine (one call per request)
+REFERENCE_DASHBOARD_CALLS = 160  # the upstream calls of the dashboard the goal was set on
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Readings:
     rps_ratio: float = float("nan")  # gateway req/s over the proxy's
     single_ratio: float = float("nan")  # CPU per request over the proxy's, one connection
     dashboard_ms: float = float("nan")
+    dashboard_calls: int = 0  # its upstream calls (the plain client's, the minimum)
     dashboard_wall_ratio: float = float("nan")
     dashboard_plain_ratio: float = float("nan")  # its CPU over the plain client's, same latency
     calls_ratios: list[float] = field(default_factory=list)  # calls over the minimum, per row
@@ -69,6 +80,15 @@ def print_goals(r: Readings) -> None:
         f"<= {100 * factor:.1f}",
         f"{r.dashboard_ms:.1f}",
         r.dashboard_ms <= 100 * factor,
+    )
+    per_call = 100 / REFERENCE_DASHBOARD_CALLS
+    measured_per_call = r.dashboard_ms / r.dashboard_calls if r.dashboard_calls else float("nan")
+    _row(
+        f"  per upstream call ({r.dashboard_calls} here, ~{REFERENCE_DASHBOARD_CALLS} there)",
+        f"<= {per_call:.3f}",
+        f"<= {per_call * factor:.3f}",
+        f"{measured_per_call:.3f}",
+        measured_per_call <= per_call * factor,
     )
     # Not a goal of its own: the dashboard's CPU beside what the plain client spends
     # making the same calls under the same latency (bench/phases.py: dashboard_phase).

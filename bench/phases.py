@@ -312,6 +312,7 @@ class Bench:
         # is a multiple of the tick; the mean of 15 resolves well under a millisecond.
         cpu = statistics.fmean(cpus)
         self.readings.dashboard_ms = cpu * 1000
+        self.readings.dashboard_calls = calls
         self.readings.dashboard_wall_ratio = g / p
         print(
             f"\n## Meet dashboard at {self.latency:.0f} ms per upstream call "
