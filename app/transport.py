@@ -23,7 +23,6 @@ parsed where its text is in normal form (`_aiohttp_url`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import aiohttp
@@ -32,6 +31,15 @@ import yarl
 from aiohttp import BasicAuth, ClientSession, ClientTimeout
 from httpx_aiohttp import AiohttpTransport
 from httpx_aiohttp.transport import map_aiohttp_exceptions
+
+from resolvers.exchange import (
+    AS_IS_PATH,
+    AS_IS_QUERY,
+    PLAIN_HOST,
+    Exchanged,
+    UpstreamResponse,
+    aiohttp_headers,
+)
 
 __all__ = ["UpstreamClient", "UpstreamTransport"]
 
@@ -83,45 +91,63 @@ class UpstreamTransport(AiohttpTransport):
         call's instructions). The request aiohttp gets is AiohttpTransport's, argument
         for argument (tests/test_upstream_request.py compares the bytes sent).
         """
+        try:
+            data: bytes | httpx.AsyncByteStream | httpx.SyncByteStream | None
+            data = request.content or None
+        except httpx.RequestNotRead:
+            data = request.stream
+            request.headers.pop("transfer-encoding", None)  # aiohttp's to set
+        try:
+            wire = aiohttp_headers(request.headers.raw)
+            answer = await self.exchange(
+                request.method,
+                _aiohttp_url(request.url),
+                headers=request.headers if wire is None else wire,
+                data=data,
+                timeouts=request.extensions.get("timeout", {}),
+                sni_hostname=request.extensions.get("sni_hostname"),
+            )
+        except httpx.TransportError as exc:
+            exc.request = request
+            raise
+        return UpstreamResponse.of(answer, request)
+
+    async def exchange(
+        self,
+        method: str,
+        url: yarl.URL | str,
+        *,
+        headers: dict[str, str] | httpx.Headers,
+        data: bytes | httpx.AsyncByteStream | httpx.SyncByteStream | None,
+        timeouts: dict[str, Any],
+        sni_hostname: str | None = None,
+    ) -> Exchanged:
+        """One request as aiohttp takes it, and its answer read whole: status, raw headers,
+        body and reason phrase. What `handle_async_request` sends, for a caller that has
+        the parts in aiohttp's form already (resolvers/upstream_request.py)."""
         if not isinstance(self.client, ClientSession):
             self.client = self.get_client()
-        timeout = request.extensions.get("timeout", {})
         try:
             with map_aiohttp_exceptions():
-                data: bytes | httpx.AsyncByteStream | None
-                try:
-                    data = request.content or None
-                except httpx.RequestNotRead:
-                    data = request.stream  # type: ignore[assignment]
-                    request.headers.pop("transfer-encoding", None)  # aiohttp's to set
                 proxy = self.proxy
                 async with self.client.request(
-                    method=request.method,
-                    url=_aiohttp_url(request.url),
-                    headers=_aiohttp_headers(request.headers),
+                    method=method,
+                    url=url,
+                    headers=headers,
                     data=data,
                     allow_redirects=False,
                     auto_decompress=False,
                     compress=False,
-                    timeout=self._timeouts(timeout),
-                    server_hostname=request.extensions.get("sni_hostname"),
+                    timeout=self._timeouts(timeouts),
+                    server_hostname=sni_hostname,
                     proxy=str(proxy.url) if proxy else None,
                     proxy_auth=BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
                     proxy_headers=proxy.headers if proxy else None,
                 ) as answer:
                     body = await answer.read()
         except httpx.ConnectTimeout as exc:
-            raise _unmasked(exc, request) from exc.__cause__
-        extensions = {"http_version": b"HTTP/1.1"}
-        if answer.reason:
-            extensions["reason_phrase"] = answer.reason.encode()
-        return httpx.Response(
-            status_code=answer.status,
-            headers=answer.raw_headers,
-            stream=httpx.ByteStream(body),
-            request=request,
-            extensions=extensions,
-        )
+            raise _unmasked(exc) from exc.__cause__
+        return answer.status, answer.raw_headers, body, answer.reason
 
     def _timeouts(self, timeout: dict[str, Any]) -> ClientTimeout:
         # httpx's timeouts as AiohttpTransport maps them, made again only when they change
@@ -135,26 +161,18 @@ class UpstreamTransport(AiohttpTransport):
         return made
 
 
-def _unmasked(exc: httpx.ConnectTimeout, request: httpx.Request) -> httpx.TransportError:
+def _unmasked(exc: httpx.ConnectTimeout) -> httpx.TransportError:
     """The error httpx's own transport would raise where httpx-aiohttp says ConnectTimeout."""
     cause = exc.__cause__
     if not isinstance(cause, aiohttp.ClientConnectionError) or isinstance(cause, TimeoutError):
         return exc  # a real timeout
     if isinstance(cause, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(str(exc), request=request)  # no connection made
+        return httpx.ConnectError(str(exc))  # no connection made
     if isinstance(cause, aiohttp.ServerDisconnectedError):
-        return httpx.RemoteProtocolError(str(exc), request=request)  # closed, no answer
+        return httpx.RemoteProtocolError(str(exc))  # closed, no answer
     if isinstance(cause, aiohttp.ClientOSError):
-        return httpx.ReadError(str(exc), request=request)  # reset under the request
-    return httpx.ConnectError(str(exc), request=request)
-
-
-# RFC 3986 (sections 2.2, 2.3, 3.3, 3.4): the characters a path and a query carry as
-# they are (unreserved, sub-delimiters, ":" "@" "/", and "?" in a query). Text made
-# only of them is in normal form; a "%" escape or a dot segment is left to yarl.
-_AS_IS_PATH = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
-_AS_IS_QUERY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*")
-_PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
+        return httpx.ReadError(str(exc))  # reset under the request
+    return httpx.ConnectError(str(exc))
 
 
 def _aiohttp_url(url: httpx.URL) -> yarl.URL | str:
@@ -166,10 +184,10 @@ def _aiohttp_url(url: httpx.URL) -> yarl.URL | str:
     host = url.raw_host.decode("ascii")
     if (
         (mark and not query)  # a bare "?", which yarl keeps and a built URL would not
-        or _AS_IS_PATH.fullmatch(path) is None
+        or AS_IS_PATH.fullmatch(path) is None
         or "/." in path
-        or _AS_IS_QUERY.fullmatch(query) is None
-        or _PLAIN_HOST.fullmatch(host) is None
+        or AS_IS_QUERY.fullmatch(query) is None
+        or PLAIN_HOST.fullmatch(host) is None
         or url.userinfo
         or url.fragment
     ):
@@ -177,18 +195,3 @@ def _aiohttp_url(url: httpx.URL) -> yarl.URL | str:
     return yarl.URL.build(
         scheme=url.scheme, host=host, port=url.port, path=path, query_string=query, encoded=True
     )
-
-
-def _aiohttp_headers(headers: httpx.Headers) -> dict[str, str] | httpx.Headers:
-    """The headers as aiohttp reads them from `httpx.Headers` (what AiohttpTransport
-    passes): lower-case names, the values of a repeated name joined by ", ", in order
-    of first appearance. Built from the raw list at a third of the CPU (httpx decodes
-    each header through its `encoding` property); non-ASCII ones are left to httpx."""
-    merged: dict[str, str] = {}
-    try:
-        for key, value in headers.raw:
-            name, text = key.lower().decode("ascii"), value.decode("ascii")
-            merged[name] = f"{merged[name]}, {text}" if name in merged else text
-    except UnicodeDecodeError:
-        return headers
-    return merged

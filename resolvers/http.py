@@ -286,13 +286,12 @@ class UpstreamHttp:
         timeout = self._timeout if left is None else min(self._timeout, left)
         try:
             async with self._slots, asyncio.timeout(timeout):
-                # Built and sent as `client.build_request` + `client.send` would, at a
-                # fraction of their CPU (resolvers/upstream_request.py). The observer's
-                # (trace) headers are set on the built request, after the body headers.
-                request = self._requests.build(
-                    method, self._requests.url(path, params), headers, json, scope.headers
+                # Sent as `client.build_request` + `client.send` would, at a fraction of
+                # their CPU (resolvers/upstream_request.py). The observer's (trace)
+                # headers are set as on the built request, after the body headers.
+                response = await self._requests.call(
+                    method, path, params=params, headers=headers, json=json, extra=scope.headers
                 )
-                response = await self._requests.send(request)
         except (TimeoutError, httpx.TimeoutException) as exc:
             _finish(scope, None, "timeout", started)
             raise self._timed_out() from exc

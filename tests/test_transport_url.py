@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.transport import _aiohttp_url
+from resolvers.upstream_request import UpstreamRequests
 
 # Everything a URL's text can hold after httpx has encoded it, and some it must escape.
 _ALPHABET = "aZ09-._~!$&'()*+,;=:@/?%#[]|^` \"<>{}\\éü日"
@@ -80,3 +81,55 @@ def test_an_upstream_url_in_normal_form_is_built_not_parsed(text: str) -> None:
 )
 def test_other_urls_are_left_to_aiohttp(text: str) -> None:
     assert isinstance(_agree(httpx.URL(text)), str)
+
+
+_BASES = ["http://127.0.0.1:8080", "https://meet.googleapis.com", "http://127.0.0.1:8080/prefix"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    base=st.sampled_from(_BASES),
+    segments=st.lists(st.text(_ALPHABET, max_size=8), min_size=1, max_size=4),
+    params=st.one_of(
+        st.none(),
+        st.dictionaries(st.text(_ALPHABET, max_size=6), st.text(_ALPHABET, max_size=12)),
+    ),
+)
+def test_a_call_hands_aiohttp_the_url_a_sent_request_would(
+    base: str, segments: list[str], params: dict[str, str] | None
+) -> None:
+    # `UpstreamRequests.call` makes what `_aiohttp_url` makes of `url(path, params)`,
+    # or leaves the call to the httpx way.
+    requests = UpstreamRequests(httpx.AsyncClient(base_url=base))
+    path = "/" + "/".join(segments)
+    made = requests.aiohttp_url(path, params)
+    if made is None:
+        return
+    sent = _aiohttp_url(requests.url(path, params))
+    parsed = made if isinstance(made, yarl.URL) else yarl.URL(made)
+    reference = sent if isinstance(sent, yarl.URL) else yarl.URL(sent)
+    assert type(made) is type(sent)
+    assert parsed.raw_path_qs == reference.raw_path_qs
+    assert (parsed.scheme, parsed.raw_host, parsed.port) == (
+        reference.scheme,
+        reference.raw_host,
+        reference.port,
+    )
+    assert parsed == reference
+    assert str(made) == str(sent)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "kind"),
+    [
+        ("/v2/conferenceRecords/a-1/participants", {"pageSize": "6"}, yarl.URL),
+        ("/v2/conferenceRecords", {"filter": 'start_time>="2026-10-01T00:00:00Z"'}, str),
+        ("/v2/conferenceRecords/a%20b", None, str),
+        ("/v2/a b", None, type(None)),  # httpx would escape the space: its parser decides
+    ],
+)
+def test_a_call_builds_plain_urls_and_hands_on_escaped_text(
+    path: str, params: dict[str, str] | None, kind: type
+) -> None:
+    requests = UpstreamRequests(httpx.AsyncClient(base_url="http://127.0.0.1:8080"))
+    assert type(requests.aiohttp_url(path, params)) is kind

@@ -1,6 +1,7 @@
 """Upstream requests built and sent by `UpstreamRequests` (over `UpstreamTransport`)
 are, on the wire, the ones `client.build_request` + `client.send` made (over
-httpx-aiohttp's own transport), and their responses read the same.
+httpx-aiohttp's own transport), and their responses read the same: both ways it
+sends them, `build` + `send`, and `call` (which over aiohttp makes no httpx request).
 
 A loopback server keeps the bytes of every request it gets; each case is sent the
 old way and the new way, on both transports the settings offer, and the two byte
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import socket
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,11 +118,25 @@ async def _old(client: httpx.AsyncClient, case: Case) -> httpx.Response:
     return await client.send(request)
 
 
-async def _new(client: httpx.AsyncClient, case: Case) -> httpx.Response:
+async def _sent(client: httpx.AsyncClient, case: Case) -> httpx.Response:
     requests = UpstreamRequests(client)
     url = requests.url(case.path, case.params)
     built = requests.build(case.method, url, case.headers, case.json, case.extra)
     return await requests.send(built)
+
+
+async def _called(client: httpx.AsyncClient, case: Case) -> httpx.Response:
+    return await UpstreamRequests(client).call(
+        case.method,
+        case.path,
+        params=case.params,
+        headers=case.headers,
+        json=case.json,
+        extra=case.extra,
+    )
+
+
+WAYS = {"build and send": _sent, "call": _called}
 
 
 def _same_response(new: httpx.Response, old: httpx.Response) -> None:
@@ -184,10 +200,11 @@ def test_a_built_request_is_the_one_build_request_makes(defaults: dict[str, str]
         assert type(new.stream) is type(old.stream), case
 
 
+@pytest.mark.parametrize("way", list(WAYS))
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 @pytest.mark.parametrize("name", list(CASES))
 async def test_a_request_is_byte_identical_on_the_wire(
-    recorder: Recorder, transport: str, name: str
+    recorder: Recorder, transport: str, name: str, way: str
 ) -> None:
     case = CASES[name]
     async with (
@@ -195,7 +212,7 @@ async def test_a_request_is_byte_identical_on_the_wire(
         _gateway_client(recorder.url(), transport) as client,
     ):
         old = await _old(reference, case)
-        new = await _new(client, case)
+        new = await WAYS[way](client, case)
 
     assert len(recorder.requests) == 2
     assert recorder.requests[1] == recorder.requests[0]
@@ -205,8 +222,11 @@ async def test_a_request_is_byte_identical_on_the_wire(
         assert orjson.loads(sent) == case.json
 
 
+@pytest.mark.parametrize("way", list(WAYS))
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
-async def test_a_compressed_answer_is_decoded_the_same(recorder: Recorder, transport: str) -> None:
+async def test_a_compressed_answer_is_decoded_the_same(
+    recorder: Recorder, transport: str, way: str
+) -> None:
     recorder.answer = answer(
         gzip.compress(JSON_OK), "Content-Type: application/json", "Content-Encoding: gzip"
     )
@@ -216,14 +236,15 @@ async def test_a_compressed_answer_is_decoded_the_same(recorder: Recorder, trans
         _gateway_client(recorder.url(), transport) as client,
     ):
         old = await _old(reference, case)
-        new = await _new(client, case)
+        new = await WAYS[way](client, case)
 
     assert new.content == JSON_OK
     _same_response(new, old)
 
 
+@pytest.mark.parametrize("way", list(WAYS))
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
-async def test_an_error_answer_reads_the_same(recorder: Recorder, transport: str) -> None:
+async def test_an_error_answer_reads_the_same(recorder: Recorder, transport: str, way: str) -> None:
     recorder.answer = answer(
         b'{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}',
         "Content-Type: application/json",
@@ -236,14 +257,17 @@ async def test_an_error_answer_reads_the_same(recorder: Recorder, transport: str
         _gateway_client(recorder.url(), transport) as client,
     ):
         old = await _old(reference, case)
-        new = await _new(client, case)
+        new = await WAYS[way](client, case)
 
     assert new.status_code == 429
     assert new.headers["retry-after"] == "3"
     _same_response(new, old)
 
 
-async def test_a_client_with_auth_or_hooks_goes_through_client_send(recorder: Recorder) -> None:
+@pytest.mark.parametrize("way", list(WAYS))
+async def test_a_client_with_auth_or_hooks_goes_through_client_send(
+    recorder: Recorder, way: str
+) -> None:
     seen: list[str] = []
 
     async def on_request(request: httpx.Request) -> None:
@@ -254,12 +278,12 @@ async def test_a_client_with_auth_or_hooks_goes_through_client_send(recorder: Re
 
     hooks = {"request": [on_request], "response": [on_response]}
     async with httpx.AsyncClient(base_url=recorder.url(), event_hooks=hooks) as client:
-        await _new(client, CASES["meet get, no params"])
+        await WAYS[way](client, CASES["meet get, no params"])
     async with httpx.AsyncClient(base_url=recorder.url(), auth=("user", "secret")) as client:
-        await _new(client, Case("GET", "/v2/x"))
+        await WAYS[way](client, Case("GET", "/v2/x"))
     userinfo = recorder.url("user:secret@127.0.0.1")
     async with httpx.AsyncClient(base_url=userinfo) as client:
-        await _new(client, Case("GET", "/v2/y"))
+        await WAYS[way](client, Case("GET", "/v2/y"))
 
     assert seen == ["request GET", "response 200"]
     basic = b"authorization: Basic dXNlcjpzZWNyZXQ=\r\n"
@@ -371,3 +395,39 @@ async def test_an_encoded_body_in_memory_is_decoded() -> None:
 
     assert response.content == JSON_OK
     assert response.num_bytes_downloaded == len(raw)
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+async def test_call_over_aiohttp_makes_no_httpx_request(
+    recorder: Recorder, transport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    build = UpstreamRequests.build
+
+    def counted(self: UpstreamRequests, method: str, *args: Any) -> httpx.Request:
+        built.append(method)
+        return build(self, method, *args)
+
+    monkeypatch.setattr(UpstreamRequests, "build", counted)
+    async with _gateway_client(recorder.url(), transport) as client:
+        for case in CASES.values():
+            await _called(client, case)
+
+    # Over aiohttp only a header httpx must encode (not ASCII) takes the httpx way.
+    expected = ["GET"] if transport == "aiohttp" else [c.method for c in CASES.values()]
+    assert built == expected
+    assert len(recorder.requests) == len(CASES)
+
+
+async def test_a_call_that_fails_names_its_request() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Nothing listens there now: the connection is refused.
+    async with _gateway_client(f"http://127.0.0.1:{port}", "aiohttp") as client:
+        with pytest.raises(httpx.ConnectError) as caught:
+            await _called(client, CASES["meet list"])
+
+    assert caught.value.request.url == UpstreamRequests(client).url(
+        "/v2/conferenceRecords", CASES["meet list"].params
+    )
