@@ -19,9 +19,9 @@ client with auth or event hooks goes through `client.send` instead.
 
 Over `UpstreamTransport` (aiohttp's pool) `call` goes one step further: aiohttp takes
 the URL as a `yarl.URL` or text and the headers as a dict of strings, so neither an
-`httpx.URL` nor an `httpx.Request` is made only to be taken apart again (5 to 9 % of
-`UpstreamHttp.send`'s CPU per call, 16 at a time against the emulators out of
-process). What aiohttp gets is what it got from `send`, argument for argument
+`httpx.URL` nor an `httpx.Request` is made only to be taken apart again (4 to 13 % of
+`UpstreamHttp.send`'s CPU per call in six paired runs, 16 at a time against the
+emulators out of process). What aiohttp gets is what it got from `send`, argument for argument
 (tests/test_upstream_request.py compares the bytes on the wire; resolvers/exchange.py
 holds what both ways share); the response's `request` is made if asked for.
 
