@@ -17,21 +17,20 @@ import httpx
 import yarl
 
 __all__ = [
-    "AS_IS_PATH",
-    "AS_IS_QUERY",
     "PLAIN_HOST",
     "Exchanged",
     "Exchanger",
     "UpstreamResponse",
     "aiohttp_headers",
+    "built_url",
 ]
 
 # RFC 3986 (sections 2.2, 2.3, 3.3, 3.4): the characters a path and a query carry as
 # they are (unreserved, sub-delimiters, ":" "@" "/", and "?" in a query). Text made
 # only of them is in normal form for yarl as for httpx; a "%" escape or a dot segment
 # is left to their parsers.
-AS_IS_PATH = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
-AS_IS_QUERY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*")
+_AS_IS_PATH = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
+_AS_IS_QUERY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*")
 PLAIN_HOST = re.compile(r"[a-z0-9.-]+")
 
 # An answer read whole: status, raw headers, body, reason phrase.
@@ -51,6 +50,24 @@ class Exchanger(Protocol):
         data: bytes | None,
         timeouts: dict[str, Any],
     ) -> Exchanged: ...
+
+
+def built_url(
+    scheme: str, host: str, port: int | None, path: str, query: str | None
+) -> yarl.URL | None:
+    """The URL aiohttp would parse from `scheme://host[:port]path[?query]`, built from
+    its parts where they are in normal form (parsing the text again took 6 us of a
+    call's CPU, building it takes 2); None where aiohttp is to parse the text."""
+    if (
+        _AS_IS_PATH.fullmatch(path) is None
+        or "/." in path
+        or (query is not None and _AS_IS_QUERY.fullmatch(query) is None)
+        or PLAIN_HOST.fullmatch(host) is None
+    ):
+        return None
+    return yarl.URL.build(
+        scheme=scheme, host=host, port=port, path=path, query_string=query or "", encoded=True
+    )
 
 
 def aiohttp_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str] | None:

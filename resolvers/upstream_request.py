@@ -46,12 +46,11 @@ import yarl
 from httpx._urlparse import MAX_URL_LENGTH, ParseResult
 
 from resolvers.exchange import (
-    AS_IS_PATH,
-    AS_IS_QUERY,
     PLAIN_HOST,
     Exchanger,
     UpstreamResponse,
     aiohttp_headers,
+    built_url,
 )
 
 __all__ = ["UpstreamRequests", "query_of"]
@@ -167,18 +166,10 @@ class UpstreamRequests:
         full = self._base_path + path
         if not self._canonical(path, full, query):
             return None
-        if AS_IS_PATH.fullmatch(full) is None:
+        built = built_url(self._scheme, self._host, self._port, full, query)
+        if built is None:  # escapes: aiohttp parses the text, as it parses `str(request.url)`
             return self._base_text + path + ("" if query is None else f"?{query}")
-        if query is not None and AS_IS_QUERY.fullmatch(query) is None:
-            return self._base_text + path + f"?{query}"
-        return yarl.URL.build(
-            scheme=self._scheme,
-            host=self._host,
-            port=self._port,
-            path=full,
-            query_string=query or "",
-            encoded=True,
-        )
+        return built
 
     def _exchanger(self) -> Exchanger | None:
         client = self.client
