@@ -29,6 +29,7 @@ from schema.entities import representation_error
 from schema.errors import ShapeErrors
 from schema.execution import GatewayExecutionContext
 from schema.extension_hooks import CachedHooksRunner
+from schema.lean_resolvers import install_lean_resolvers
 from schema.names import RememberingNameConverter
 from schema.operations import (
     OperationLimitRules,
@@ -137,6 +138,7 @@ def build_schema(limits: OperationLimits | None = None) -> strawberry.federation
         execution_context_class=GatewayExecutionContext,
         config=StrawberryConfig(name_converter=RememberingNameConverter()),
     )
+    install_lean_resolvers(schema._schema, schema.schema_converter)
     warm_estimator(schema, limits.budget)  # not on the first request's clock
     return schema
 
