@@ -150,6 +150,8 @@ def _conversion(
         return None
 
     def convert(value: Any, info: Any, path: tuple[str | int, ...]) -> Any:
+        if value is None and optional:
+            return None  # what convert_argument returns for a null of an optional type
         return convert_argument(value, type_, registry, config, info, path=path)
 
     return convert
