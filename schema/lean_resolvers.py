@@ -73,8 +73,8 @@ def lean_resolver(
     if resolver is None:
         return None
     func = resolver.wrapped_func
-    if not callable(func):
-        return None  # Strawberry raises its own error at call time: keep that
+    if not callable(func) or inspect.isasyncgenfunction(func):
+        return None  # Strawberry raises its own error at call time; a generator streams
     arguments = _arguments(field, converter)
     if arguments is None:
         return None
@@ -116,16 +116,12 @@ def _plain_resolver(
         or type(resolver).__call__ is not StrawberryResolver.__call__
     ):
         return None  # a field or resolver class of its own
-    if resolver.is_graphql_generic or _is_async_generator(resolver):
+    if resolver.is_graphql_generic:
         return None
     handlers = getattr(converter, "_get_field_exception_handlers", None)
     if handlers is None or handlers(field):
         return None  # exception handlers, or a Strawberry that no longer says
     return resolver
-
-
-def _is_async_generator(resolver: StrawberryResolver[Any]) -> bool:
-    return inspect.isasyncgenfunction(resolver._unbound_wrapped_func)
 
 
 def _arguments(field: StrawberryField, converter: GraphQLCoreConverter) -> list[_Argument] | None:
