@@ -65,6 +65,18 @@ def _read(cache: UpstreamCache, upstream: _Upstream) -> asyncio.Task[httpx.Respo
     )
 
 
+async def _in_flight(
+    shared: TrafficCache, cache: UpstreamCache, upstream: _Upstream, followers: int
+) -> tuple[asyncio.Task[httpx.Response], list[asyncio.Task[httpx.Response]]]:
+    """A leader whose call is under way, and `followers` reads that have joined it."""
+    leader = _read(cache, upstream)
+    await _until(lambda: upstream.calls == 1)
+    joined = [_read(cache, upstream) for _ in range(followers)]
+    (flight,) = shared.flights.values()
+    await _until(lambda: flight._future is not None)
+    return leader, joined
+
+
 async def test_a_read_nobody_follows_makes_no_future_and_leaves_no_flight() -> None:
     shared, cache = _cache()
     upstream = _Upstream(httpx.Response(200, json={"name": "r1"}))
@@ -80,11 +92,7 @@ async def test_a_read_nobody_follows_makes_no_future_and_leaves_no_flight() -> N
 async def test_followers_share_the_leaders_answer_in_one_call() -> None:
     shared, cache = _cache()
     upstream = _Upstream(httpx.Response(200, json={"name": "r1"}))
-    leader = _read(cache, upstream)
-    await _until(lambda: upstream.calls == 1)
-    followers = [_read(cache, upstream) for _ in range(3)]
-    (flight,) = shared.flights.values()
-    await _until(lambda: flight._future is not None)
+    leader, followers = await _in_flight(shared, cache, upstream, 3)
     upstream.release.set()
     answers = await _settled(asyncio.gather(leader, *followers))
     assert [a.json() for a in answers] == [{"name": "r1"}] * 4
@@ -95,11 +103,7 @@ async def test_followers_share_the_leaders_answer_in_one_call() -> None:
 async def test_followers_get_the_leaders_failure() -> None:
     shared, cache = _cache()
     upstream = _Upstream(httpx.ConnectError("refused"))
-    leader = _read(cache, upstream)
-    await _until(lambda: upstream.calls == 1)
-    follower = _read(cache, upstream)
-    (flight,) = shared.flights.values()
-    await _until(lambda: flight._future is not None)
+    leader, (follower,) = await _in_flight(shared, cache, upstream, 1)
     upstream.release.set()
     for task in (leader, follower):
         with pytest.raises(httpx.ConnectError, match="refused"):
@@ -111,11 +115,7 @@ async def test_followers_get_the_leaders_failure() -> None:
 async def test_a_follower_makes_the_call_itself_when_the_leader_is_cancelled() -> None:
     shared, cache = _cache()
     upstream = _Upstream(httpx.Response(200, json={"name": "r1"}))
-    leader = _read(cache, upstream)
-    await _until(lambda: upstream.calls == 1)
-    follower = _read(cache, upstream)
-    (flight,) = shared.flights.values()
-    await _until(lambda: flight._future is not None)
+    leader, (follower,) = await _in_flight(shared, cache, upstream, 1)
     leader.cancel()
     await _until(lambda: upstream.calls == 2)  # the follower's own call
     upstream.release.set()
