@@ -13,7 +13,7 @@ from app.asgi import create_app
 from app.emulators import EmulatorHub
 from app.settings import Settings
 from resolvers.cursors import CursorCodec
-from resolvers.timestamps import Instant, InstantFromNanos
+from resolvers.timestamps import Instant, InstantFromNanos, from_ns
 from tests.conftest import GraphQL
 
 
@@ -116,6 +116,23 @@ def test_instant_keeps_nanoseconds_and_normalises_to_z(wire: str, out: str) -> N
 
 def test_instant_reads_stream_nanosecond_integers() -> None:
     assert Instant.coerce(1714557600123456789).isoformat() == "2024-05-01T10:00:00.123456789Z"
+
+
+@pytest.mark.parametrize("ns", [0, -5, 7, 1714557600123456789, 10**20])
+def test_an_instant_made_from_nanoseconds_is_the_dataclass_s_own(ns: int) -> None:
+    made, built = from_ns(ns), Instant(ns)
+    assert type(made) is Instant
+    assert [getattr(made, name) for name in Instant.__slots__] == [
+        getattr(built, name) for name in Instant.__slots__
+    ]
+    assert (made, hash(made), repr(made)) == (built, hash(built), repr(built))
+    assert made.isoformat() == built.isoformat()
+    assert from_ns(ns + 1) > made
+    with pytest.raises(AttributeError):
+        made.ns = 1  # type: ignore[misc]
+    parsed = _TimedFromNanos.model_validate_json(f'{{"at": {ns}}}').at
+    assert type(parsed) is Instant
+    assert parsed == built
 
 
 class _Timed(BaseModel):
