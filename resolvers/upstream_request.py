@@ -25,9 +25,8 @@ emulators out of process). What aiohttp gets is what it got from `send`, argumen
 (tests/test_upstream_request.py compares the bytes on the wire; resolvers/exchange.py
 holds what both ways share); the response's `request` is made if asked for.
 
-The httpx internals this needs are in `_httpx_parts`, `_httpx_url`, `_httpx_read`
-and `_httpx_transport`, covered by tests that fail if a new httpx changes them (httpx
-is pinned `<0.29`).
+The httpx internals this needs are in resolvers/httpx_internals.py, covered by tests
+that fail if a new httpx changes them (httpx is pinned `<0.29`).
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ import datetime
 import functools
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from json import dumps as json_dumps
 from typing import Any
 from urllib.parse import quote_plus
@@ -45,6 +44,7 @@ import httpx
 import yarl
 from httpx._urlparse import MAX_URL_LENGTH, ParseResult
 
+from resolvers import httpx_internals
 from resolvers.exchange import (
     PLAIN_HOST,
     Exchanger,
@@ -93,7 +93,7 @@ class UpstreamRequests:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
         self._base_text = str(client.base_url).rstrip("/")
-        base = _httpx_parts(httpx.URL(self._base_text))
+        base = httpx_internals.parts_of(httpx.URL(self._base_text))
         self._scheme, self._host, self._port = base.scheme, base.host, base.port
         self._base_path = base.path
         # Credentials in the base URL become a Basic auth header in `client.send`.
@@ -110,6 +110,7 @@ class UpstreamRequests:
         # A plain host (no IDNA, no IPv6) is what yarl keeps as it is, so a URL can be built.
         self._plain_host = PLAIN_HOST.fullmatch(self._host) is not None
         self._direct: tuple[object, Exchanger | None] | None = None
+        self._last_wire: tuple[tuple[Any, ...], dict[str, str]] | None = None
 
     async def call(
         self,
@@ -131,8 +132,7 @@ class UpstreamRequests:
         exchanger = self._exchanger()
         target = self.aiohttp_url(path, params) if exchanger is not None else None
         if exchanger is not None and target is not None:
-            pairs, body = self._wire(method, self._netloc, headers, json, extra)
-            wire = aiohttp_headers(pairs)
+            wire, body = self._aiohttp_wire(method, headers, json, extra)
             if wire is not None:
                 started = time.perf_counter()
 
@@ -152,10 +152,34 @@ class UpstreamRequests:
                     raise
                 response = UpstreamResponse.of(answer)
                 response.make_request = request
-                await _read(response)
+                if _identity_raw(answer[1]):  # what `_read` would do, less its steps
+                    httpx_internals.read_in_memory(response, answer[2])
+                else:
+                    await _read(response)
                 response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
                 return response
         return await self.send(self.build(method, self.url(path, params), headers, json, extra))
+
+    def _aiohttp_wire(
+        self,
+        method: str,
+        headers: Mapping[str, str] | None,
+        json: Any,
+        extra: Mapping[str, str],
+    ) -> tuple[dict[str, str] | None, bytes]:
+        """`aiohttp_headers` of `_wire`'s headers, and its body. Reads mostly carry the same
+        headers (the credential) and no body: the last such dict is kept, per method,
+        client, call and extra headers, and aiohttp gets a copy of it."""
+        raw, items = self.client.headers.raw, tuple(headers.items()) if headers else ()
+        key = (method, raw, items, tuple(extra.items()) if extra else ())
+        last = self._last_wire
+        if json is None and last is not None and last[0] == key:
+            return dict(last[1]), b""
+        pairs, body = self._wire(method, self._netloc, headers, json, extra)
+        wire = aiohttp_headers(pairs)
+        if json is None and wire is not None:
+            self._last_wire = (key, dict(wire))
+        return wire, body
 
     def aiohttp_url(self, path: str, params: Mapping[str, Any] | None) -> yarl.URL | str | None:
         """What aiohttp is handed for `url(path, params)` (app/transport.py `_aiohttp_url`),
@@ -177,7 +201,7 @@ class UpstreamRequests:
             return None
         if client.is_closed or not self._plain_host:
             return None
-        transport = _httpx_transport(client, self._base)
+        transport = httpx_internals.transport_for(client, self._base)
         known = self._direct
         if known is None or known[0] is not transport:
             known = self._direct = (
@@ -191,7 +215,7 @@ class UpstreamRequests:
         query = query_of(params)
         full = self._base_path + path
         if self._canonical(path, full, query):
-            return _httpx_url(
+            return httpx_internals.url_of_parts(
                 ParseResult(self._scheme, "", self._host, self._port, full, query, None)
             )
         return _parse(self._base_text + path + ("" if query is None else f"?{query}"))
@@ -272,7 +296,9 @@ class UpstreamRequests:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         started = time.perf_counter()
         try:
-            response = await _httpx_transport(client, request.url).handle_async_request(request)
+            response = await httpx_internals.transport_for(
+                client, request.url
+            ).handle_async_request(request)
         except httpx.RequestError as exc:
             exc.request = request  # as httpx's own `request_context` does
             raise
@@ -352,7 +378,7 @@ async def _read(response: httpx.Response) -> None:
         elif _identity(response.headers):
             # In memory already (UpstreamTransport, MockTransport) and needing no
             # decoding: httpx's read() would pass it through five layers (~9 us).
-            _httpx_read(response, b"".join(stream))
+            httpx_internals.read_in_memory(response, b"".join(stream))
         else:
             response.read()
     except BaseException:
@@ -362,38 +388,12 @@ async def _read(response: httpx.Response) -> None:
 
 def _identity(headers: httpx.Headers) -> bool:
     # No Content-Encoding: the body is the content as it is.
-    return all(name.lower() != b"content-encoding" for name, _ in headers.raw)
+    return _identity_raw(headers.raw)
+
+
+def _identity_raw(raw: Iterable[tuple[bytes, bytes]]) -> bool:
+    return all(name.lower() != b"content-encoding" for name, _ in raw)
 
 
 def _parse(text: str) -> httpx.URL:
     return httpx.URL(text)
-
-
-# httpx internals: an `httpx.URL` keeps its parsed, normalized form in `_uri_reference`.
-
-
-def _httpx_parts(url: httpx.URL) -> ParseResult:
-    """The normalized parts of `url` (the host IDNA-encoded, the path percent-encoded)."""
-    return url._uri_reference
-
-
-def _httpx_url(parts: ParseResult) -> httpx.URL:
-    """The `httpx.URL` of parts already in httpx's normal form."""
-    url = httpx.URL.__new__(httpx.URL)
-    url._uri_reference = parts
-    return url
-
-
-def _httpx_read(response: httpx.Response, body: bytes) -> None:
-    """What `response.read()` leaves on a response whose body needs no decoding: the
-    content in `_content`, its size in `_num_bytes_downloaded`, the stream consumed
-    and closed (a ByteStream's close does nothing)."""
-    response._content = body
-    response._num_bytes_downloaded = len(body)
-    response.is_stream_consumed = True
-    response.is_closed = True
-
-
-def _httpx_transport(client: httpx.AsyncClient, url: httpx.URL) -> httpx.AsyncBaseTransport:
-    """The transport `client.send` uses for `url` (its own, or a mounted proxy's)."""
-    return client._transport_for_url(url)

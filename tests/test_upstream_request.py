@@ -25,7 +25,7 @@ from httpx_aiohttp import AiohttpTransport
 from app.runtime import _client
 from app.settings import Settings
 from app.transport import UpstreamClient
-from resolvers import upstream_request
+from resolvers import httpx_internals
 from resolvers.upstream_request import UpstreamRequests
 from tests.loopback import JSON_OK, Recorder, answer, recording
 
@@ -222,6 +222,50 @@ async def test_a_request_is_byte_identical_on_the_wire(
         assert orjson.loads(sent) == case.json
 
 
+ROW = {
+    "get a": Case("GET", "/v2/x", {"n": 1}, {"Authorization": "Bearer a"}),
+    "get b": Case("GET", "/v2/x", {"n": 1}, {"Authorization": "Bearer b"}),
+    "get a, traced": Case("GET", "/v2/x", {"n": 1}, {"Authorization": "Bearer a"}, extra=TRACE),
+    "post a": Case("POST", "/v2/x", None, {"Authorization": "Bearer a"}),
+    "post a, json": Case("POST", "/v2/x", None, {"Authorization": "Bearer a"}, {"k": 1}),
+    "escaped": Case("GET", "/v2/a%20b", None, {"Authorization": "Bearer a"}),
+}
+
+
+async def test_one_client_s_calls_in_a_row_are_each_byte_identical(recorder: Recorder) -> None:
+    # `call` keeps the last headers it handed aiohttp: repeats, then calls that differ
+    # only in the call's headers, the extra headers, the method, the body, the client's
+    # own headers: each request as httpx makes it.
+    order = [
+        "get a", "get a", "get b", "get a", "get a, traced", "get a", "post a", "post a, json",
+        "post a", "escaped", "get a", "client headers changed", "get a", "get a",
+    ]  # fmt: skip
+    async with (
+        _reference_client(recorder.url(), "aiohttp") as reference,
+        _gateway_client(recorder.url(), "aiohttp") as client,
+    ):
+        requests = UpstreamRequests(client)
+        for step, name in enumerate(order):
+            if name == "client headers changed":
+                for side in (reference, client):
+                    side.headers["X-Added"] = "1"
+                continue
+            case = ROW[name]
+            await _old(reference, case)
+            await requests.call(
+                case.method,
+                case.path,
+                params=case.params,
+                headers=case.headers,
+                json=case.json,
+                extra=case.extra,
+            )
+            old, new = recorder.requests[-2:]
+            assert new == old, (step, name)
+    assert b"x-added: 1" in recorder.requests[-1].lower()
+    assert b"x-added" not in recorder.requests[-5].lower()
+
+
 @pytest.mark.parametrize("way", list(WAYS))
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_a_compressed_answer_is_decoded_the_same(
@@ -340,8 +384,8 @@ def test_the_httpx_transport_lookup_relied_on_is_still_there() -> None:
     mounted = httpx.MockTransport(lambda r: httpx.Response(204))
     client = httpx.AsyncClient(transport=mock, mounts={"http://proxied": mounted})
 
-    assert upstream_request._httpx_transport(client, httpx.URL("http://up/x")) is mock
-    assert upstream_request._httpx_transport(client, httpx.URL("http://proxied/x")) is mounted
+    assert httpx_internals.transport_for(client, httpx.URL("http://up/x")) is mock
+    assert httpx_internals.transport_for(client, httpx.URL("http://proxied/x")) is mounted
 
 
 @pytest.mark.parametrize("body", [b"", b"x", JSON_OK, "ü 日本".encode() * 5000])
@@ -365,7 +409,7 @@ def test_the_httpx_read_relied_on_leaves_what_read_leaves(
 
     read, shortcut = response(), response()
     assert read.read() == body
-    upstream_request._httpx_read(shortcut, body)
+    httpx_internals.read_in_memory(shortcut, body)
 
     def state(r: httpx.Response) -> dict[str, Any]:
         # Everything but the decoder read() made on the way (made again when needed).
