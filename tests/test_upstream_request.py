@@ -125,8 +125,8 @@ async def _sent(client: httpx.AsyncClient, case: Case) -> httpx.Response:
     return await requests.send(built)
 
 
-async def _called(client: httpx.AsyncClient, case: Case) -> httpx.Response:
-    return await UpstreamRequests(client).call(
+async def _call(requests: UpstreamRequests, case: Case) -> httpx.Response:
+    return await requests.call(
         case.method,
         case.path,
         params=case.params,
@@ -134,6 +134,10 @@ async def _called(client: httpx.AsyncClient, case: Case) -> httpx.Response:
         json=case.json,
         extra=case.extra,
     )
+
+
+async def _called(client: httpx.AsyncClient, case: Case) -> httpx.Response:
+    return await _call(UpstreamRequests(client), case)
 
 
 WAYS = {"build and send": _sent, "call": _called}
@@ -252,14 +256,7 @@ async def test_one_client_s_calls_in_a_row_are_each_byte_identical(recorder: Rec
                 continue
             case = ROW[name]
             await _old(reference, case)
-            await requests.call(
-                case.method,
-                case.path,
-                params=case.params,
-                headers=case.headers,
-                json=case.json,
-                extra=case.extra,
-            )
+            await _call(requests, case)
             old, new = recorder.requests[-2:]
             assert new == old, (step, name)
     assert b"x-added: 1" in recorder.requests[-1].lower()
