@@ -18,7 +18,9 @@ server closed or reset under a request is `httpx.RemoteProtocolError` or
 
 `UpstreamTransport` reads each answer whole before returning it (no upstream
 answer is streamed), straight from aiohttp, and hands aiohttp the URL already
-parsed where its text is in normal form (`_aiohttp_url`).
+parsed where its text is in normal form (`_aiohttp_url`). On the session it
+made itself, a request needing no proxy is made on the pool by
+app/aiohttp_exchange.py rather than by `ClientSession.request`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from aiohttp import BasicAuth, ClientSession, ClientTimeout
 from httpx_aiohttp import AiohttpTransport
 from httpx_aiohttp.transport import map_aiohttp_exceptions
 
+from app import aiohttp_exchange
+from app.aiohttp_exchange import READ_LIMITS, TIMEOUT_CEIL_THRESHOLD
 from resolvers.exchange import Exchanged, UpstreamResponse, aiohttp_headers, built_url
 
 __all__ = ["UpstreamClient", "UpstreamTransport"]
@@ -61,6 +65,7 @@ class UpstreamClient(httpx.AsyncClient):
 
 class UpstreamTransport(AiohttpTransport):
     _last_timeout: tuple[tuple[Any, Any, Any], ClientTimeout] | None = None
+    _own: ClientSession | None = None  # the session made here (see `exchange`)
 
     def get_client(self) -> ClientSession:
         if self.client is not None or self.uds:
@@ -73,8 +78,17 @@ class UpstreamTransport(AiohttpTransport):
             ssl=self.ssl_context,
             local_addr=(self.local_address, 0) if self.local_address else None,
             limit=100 if limit is None else limit,  # aiohttp's default, as AiohttpTransport
+            timeout_ceil_threshold=TIMEOUT_CEIL_THRESHOLD,
         )
-        return ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        self._own = ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            read_bufsize=READ_LIMITS.read_bufsize,
+            max_line_size=READ_LIMITS.max_line_size,
+            max_field_size=READ_LIMITS.max_field_size,
+            max_headers=READ_LIMITS.max_headers,
+        )
+        return self._own
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """AiohttpTransport's request, with the body read whole before it returns.
@@ -122,6 +136,28 @@ class UpstreamTransport(AiohttpTransport):
             self.client = self.get_client()
         try:
             with map_aiohttp_exceptions():
+                # The session made here, driven without `ClientSession.request` where
+                # the request asks for nothing only it does (app/aiohttp_exchange.py): no
+                # proxy, a URL without credentials, headers as aiohttp takes them, a body
+                # in memory.
+                if (
+                    self.client is self._own
+                    and self.proxy is None
+                    and isinstance(url, yarl.URL)
+                    and url.raw_user is None
+                    and url.raw_password is None
+                    and isinstance(headers, dict)
+                    and (data is None or isinstance(data, bytes))
+                ):
+                    return await aiohttp_exchange.exchange(
+                        self.client,
+                        method,
+                        url,
+                        headers=headers,
+                        data=data,
+                        timeouts=self._timeouts(timeouts),
+                        server_hostname=sni_hostname,
+                    )
                 proxy = self.proxy
                 async with self.client.request(
                     method=method,

@@ -6,7 +6,9 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 
@@ -221,3 +223,53 @@ async def test_idle_upstream_connections_expire_before_the_servers_usual_5_secon
         else:
             expiry = pool._pool._keepalive_expiry  # type: ignore[attr-defined]
     assert expiry == 2.5
+
+
+def _spy_on_session_request(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs `ClientSession.request` is asked for, passed on as they are."""
+    asked: list[str] = []
+    request = aiohttp.ClientSession.request
+
+    def spy(self: aiohttp.ClientSession, method: str, url: Any, **kw: Any) -> Any:
+        asked.append(str(url))
+        return request(self, method, url, **kw)
+
+    monkeypatch.setattr(aiohttp.ClientSession, "request", spy)
+    return asked
+
+
+async def test_the_gateway_s_requests_go_to_the_pool_without_session_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reads, writes and httpx's own API alike (app/aiohttp_exchange.py); what they send
+    is checked byte for byte in tests/test_upstream_request.py."""
+    asked = _spy_on_session_request(monkeypatch)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    async with recording() as upstream, _client(settings, upstream.url(), None) as client:
+        http = _upstream_http(client)
+        assert (await http.send("GET", LIST)).json()["totalSize"] == 1
+        written = await http.send("POST", LIST, json={"a": 1}, idempotent=False)
+        assert written.status_code == 200
+        assert (await client.get("/v2/y")).status_code == 200
+
+    assert [r.split(b" ", 2)[:2] for r in upstream.requests] == [
+        [b"GET", LIST.encode()],
+        [b"POST", LIST.encode()],
+        [b"GET", b"/v2/y"],
+    ]
+    assert upstream.requests[1].endswith(b'{"a":1}')
+    assert asked == []
+
+
+async def test_a_proxied_request_is_left_to_session_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only `ClientSession.request` speaks to a proxy: the recorder plays the proxy."""
+    asked = _spy_on_session_request(monkeypatch)
+    async with recording() as proxy:
+        transport = UpstreamTransport(proxy=httpx.Proxy(proxy.url()))
+        async with httpx.AsyncClient(transport=transport, base_url="http://upstream.test") as c:
+            assert (await c.get("/v2/x")).status_code == 200
+
+    assert asked == ["http://upstream.test/v2/x"]
+    assert proxy.requests[0].startswith(b"GET http://upstream.test/v2/x HTTP/1.1\r\n")
