@@ -20,7 +20,7 @@ from resolvers.breaker import BreakerPolicy, BreakerState
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.http import RetryPolicy, UpstreamHttp, status_error_parser
 from resolvers.upstream_request import UpstreamRequests
-from tests.loopback import Recorder, answer, recording
+from tests.loopback import JSON_OK, Recorder, answer, recording
 
 CALL = '{ callSession(callType: "default", callId: "a", sessionId: "b") { callId } }'
 
@@ -142,9 +142,17 @@ async def test_a_body_that_stops_coming_is_upstream_timeout(transport: str) -> N
         async with _client(settings, upstream.url(), None) as client:
             with pytest.raises(GatewayError) as caught:
                 await _upstream_http(client, timeout=0.2).send("GET", "/v2/conferenceRecords")
+            assert len(upstream.requests) == 1
+            # The half-read connection is not handed out again, nor held: the next read
+            # goes out on a new one and is answered.
+            upstream.answer, upstream.then = answer(JSON_OK), "keep"
+            again = await _upstream_http(client, timeout=5.0).send("GET", "/v2/conferenceRecords")
+            assert again.json()["totalSize"] == 1
+            if isinstance(pool := client._transport, UpstreamTransport):
+                assert not pool.get_client().connector._acquired  # type: ignore[union-attr]
 
     assert caught.value.code is ErrorCode.UPSTREAM_TIMEOUT
-    assert len(upstream.requests) == 1
+    assert len(upstream.requests) == 2
 
 
 LIST = "/v2/conferenceRecords"
