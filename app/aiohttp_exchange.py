@@ -2,21 +2,22 @@
 
 `ClientSession.request` serves every use of aiohttp: cookies, auth, proxies,
 redirects, trace hooks, middlewares, a total timeout. The gateway's own session
-(`UpstreamTransport.get_client`) has none of these and its requests ask for none:
-no redirects followed, no decompression, no proxy, no total timeout. Under 128
-concurrent reads of the emulators, a read made here took 77-82 us of CPU against
-106-108 us through `request` (one process, the same pool); on the Meet dashboard
-(269 calls at 25 ms) the gateway's CPU per operation fell 6 % (paired runs,
-0.937 and 0.940).
+(`UpstreamTransport.get_client`) has none of these and its requests ask for none: no
+redirects followed, no decompression, no proxy, no total timeout (the gateway bounds
+each attempt itself). Under 128 concurrent reads of the emulators, a read made here
+took 74-82 us of CPU against 106-108 us through `request` (one process, the same
+pool); on the Meet dashboard (269 calls at 25 ms) the gateway's CPU per operation
+fell 6 % (paired runs, 0.937 to 0.940).
 
 What it keeps of `request`, step for step (aiohttp 3.14, `ClientSession._request`):
 the request is aiohttp's own `ClientRequest` built from the same arguments, so the
 bytes on the wire are the same (tests/test_upstream_request.py compares them); the
-connection comes from the connector with the same timeouts, a connect timeout
-raised as `ConnectionTimeoutError`; the protocol reads the answer with the
-session's limits; an idempotent request whose pooled connection the server
-closed under it is sent once more on a new one, as aiohttp does; an `OSError` is
-raised as `ClientOSError`; and the answer is released as `async with` releases it.
+connection comes from the connector with the same timeouts, a connect timeout raised
+as `ConnectionTimeoutError`; the protocol reads the answer with the session's
+limits; an idempotent request whose pooled connection the server closed under it is
+sent once more on a new one, as aiohttp does; an `OSError` is raised as
+`ClientOSError` unless it is one of aiohttp's own errors; and the answer is released
+as `async with` releases it.
 """
 
 from __future__ import annotations
