@@ -7,24 +7,22 @@ redirects followed, no decompression, no proxy, no total timeout (the gateway bo
 each attempt itself). Under 128 concurrent reads of the emulators, a read made here
 took 74-82 us of CPU against 106-108 us through `request` (one process, the same
 pool); on the Meet dashboard (269 calls at 25 ms) the gateway's CPU per operation
-fell 6 % (paired runs, 0.937 to 0.940).
+fell 6 % (paired runs, 0.937 to 0.940). Plain reads go one step further: they are
+written without `ClientRequest` (app/aiohttp_reads.py).
 
 What it keeps of `request`, step for step (aiohttp 3.14, `ClientSession._request`):
 the request is aiohttp's own `ClientRequest` built from the same arguments, so the
 bytes on the wire are the same (tests/test_upstream_request.py compares them); the
-connection comes from the connector with the same timeouts, a connect timeout raised
-as `ConnectionTimeoutError`; the protocol reads the answer with the session's
-limits; an idempotent request whose pooled connection the server closed under it is
-sent once more on a new one, as aiohttp does; an `OSError` is raised as
-`ClientOSError` unless it is one of aiohttp's own errors; and the answer is released
-as `async with` releases it.
+connection comes from the connector with the same timeouts (app/aiohttp_pool.py);
+an idempotent request whose pooled connection the server closed under it is sent
+once more on a new one, as aiohttp does; an `OSError` is raised as `ClientOSError`
+unless it is one of aiohttp's own errors; and the answer is released as
+`async with` releases it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import Final
 
 import yarl
 from aiohttp import (
@@ -39,27 +37,12 @@ from aiohttp import (
     ServerDisconnectedError,
 )
 from aiohttp.client import IDEMPOTENT_METHODS
-from aiohttp.helpers import EMPTY_BODY_METHODS, TimerNoop
 
+from app.aiohttp_pool import NO_TIMER, connect
+from app.aiohttp_reads import Head, Reads, read_body, read_head
 from resolvers.exchange import Exchanged
 
-__all__ = ["READ_LIMITS", "TIMEOUT_CEIL_THRESHOLD", "exchange"]
-
-
-@dataclass(frozen=True)
-class ReadLimits:
-    """What an answer is read with: the session is made with them, and each
-    connection's protocol is set to them (aiohttp's defaults, said once here)."""
-
-    read_bufsize: int = 2**16
-    max_line_size: int = 8190
-    max_field_size: int = 8190
-    max_headers: int = 128
-
-
-READ_LIMITS: Final = ReadLimits()
-TIMEOUT_CEIL_THRESHOLD: Final = 5.0  # the connector's (aiohttp's default)
-_NO_TIMER: Final = TimerNoop()  # what `request` times with when no total timeout is set
+__all__ = ["exchange"]
 
 
 async def exchange(
@@ -71,43 +54,50 @@ async def exchange(
     data: bytes | None,
     timeouts: ClientTimeout,
     server_hostname: str | None,
+    reads: Reads | None = None,
 ) -> Exchanged:
-    """The request sent on `session`'s connector and its answer read whole."""
+    """The request sent on `session`'s connector and its answer read whole (a plain
+    read written by app/aiohttp_reads.py, where `reads` is given). No two of the
+    header names differ only in case, as `aiohttp_headers` makes them: that is where
+    `ClientRequest` and `ClientSession.request` take headers alike."""
     if session.closed:
         raise RuntimeError("Session is closed")
+    wire = None if reads is None else reads.wire(session, method, url, headers, data)
     # RFC 9112 section 9.3.1: an idempotent request may be sent again on a new
     # connection when the persistent one closed under it; aiohttp does so once.
-    retry = method in IDEMPOTENT_METHODS
+    resend = method in IDEMPOTENT_METHODS
     while True:
-        request = ClientRequest(
-            method,
-            url,
-            headers=headers,
-            data=data,
-            compress=False,
-            loop=asyncio.get_running_loop(),
-            response_class=ClientResponse,
-            timer=_NO_TIMER,
-            session=session,
-            server_hostname=server_hostname,
-            traces=[],
-        )
+        request: ClientRequest | None = None
+        head: Head | None = None
         try:
-            response = await _send(session, request, timeouts)
-        except (ConnectionTimeoutError, ClientConnectorError):
-            raise  # no connection made (its certificate and TLS errors too): none sent
-        except (ClientOSError, ServerDisconnectedError):
-            if not retry:
-                raise
-            retry = False
-            await request.close()
+            if reads is not None and wire is not None:
+                connect_as = reads.connect_as(session, url, server_hostname)
+                head = await read_head(session, connect_as, url, wire, timeouts)
+            else:
+                request = ClientRequest(
+                    method,
+                    url,
+                    headers=headers,
+                    data=data,
+                    compress=False,
+                    loop=asyncio.get_running_loop(),
+                    response_class=ClientResponse,
+                    timer=NO_TIMER,
+                    session=session,
+                    server_hostname=server_hostname,
+                    traces=[],
+                )
+                response = await _send(session, request, timeouts)
+        except Exception as exc:  # `_raise_unless_sent_again` sorts them
+            _raise_unless_sent_again(exc, resend)
+            resend = False
+            if request is not None:
+                await request.close()
             continue
-        except ClientError:
-            raise
-        except OSError as exc:
-            if exc.errno is None and isinstance(exc, TimeoutError):
-                raise
-            raise ClientOSError(*exc.args) from exc
+        if head is not None:
+            connection, message, payload = head
+            body = await read_body(connection, payload)
+            return message.code, message.raw_headers, body, message.reason
         try:
             body = await response.read()
         finally:
@@ -116,29 +106,26 @@ async def exchange(
         return response.status, response.raw_headers, body, response.reason
 
 
+def _raise_unless_sent_again(exc: Exception, resend: bool) -> None:
+    """What `_request` does with a failure to send and start reading: returns where the
+    request is to be sent again, raises (aiohttp's error) otherwise."""
+    if isinstance(exc, (ConnectionTimeoutError, ClientConnectorError)):
+        raise exc  # no connection made (its certificate and TLS errors too): none sent
+    if isinstance(exc, (ClientOSError, ServerDisconnectedError)):
+        if resend:
+            return
+        raise exc
+    if isinstance(exc, ClientError) or not isinstance(exc, OSError):
+        raise exc
+    if exc.errno is None and isinstance(exc, TimeoutError):
+        raise exc
+    raise ClientOSError(*exc.args) from exc
+
+
 async def _send(
     session: ClientSession, request: ClientRequest, timeouts: ClientTimeout
 ) -> ClientResponse:
-    connector = session.connector
-    assert connector is not None  # noqa: S101 - an open session has its connector
-    try:
-        connection = await connector.connect(request, traces=[], timeout=timeouts)
-    except TimeoutError as exc:
-        raise ConnectionTimeoutError(f"Connection timeout to host {request.url}") from exc
-    protocol = connection.protocol
-    assert protocol is not None  # noqa: S101 - a connection just handed out has one
-    protocol.set_response_params(
-        timer=_NO_TIMER,
-        skip_payload=request.method in EMPTY_BODY_METHODS,
-        read_until_eof=False,
-        auto_decompress=False,
-        read_timeout=timeouts.sock_read,
-        read_bufsize=READ_LIMITS.read_bufsize,
-        timeout_ceil_threshold=TIMEOUT_CEIL_THRESHOLD,
-        max_line_size=READ_LIMITS.max_line_size,
-        max_field_size=READ_LIMITS.max_field_size,
-        max_headers=READ_LIMITS.max_headers,
-    )
+    connection, _ = await connect(session, request, timeouts, request.method)
     try:
         response = await request.send(connection)
         try:

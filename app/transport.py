@@ -20,7 +20,8 @@ server closed or reset under a request is `httpx.RemoteProtocolError` or
 answer is streamed), straight from aiohttp, and hands aiohttp the URL already
 parsed where its text is in normal form (`_aiohttp_url`). On the session it
 made itself, a request needing no proxy is made on the pool by
-app/aiohttp_exchange.py rather than by `ClientSession.request`.
+app/aiohttp_exchange.py rather than by `ClientSession.request`, a plain read written
+there by app/aiohttp_reads.py.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from httpx_aiohttp import AiohttpTransport
 from httpx_aiohttp.transport import map_aiohttp_exceptions
 
 from app import aiohttp_exchange
-from app.aiohttp_exchange import READ_LIMITS, TIMEOUT_CEIL_THRESHOLD
+from app.aiohttp_pool import READ_LIMITS, TIMEOUT_CEIL_THRESHOLD
+from app.aiohttp_reads import Reads
 from resolvers.exchange import Exchanged, UpstreamResponse, aiohttp_headers, built_url
 
 __all__ = ["UpstreamClient", "UpstreamTransport"]
@@ -66,6 +68,7 @@ class UpstreamClient(httpx.AsyncClient):
 class UpstreamTransport(AiohttpTransport):
     _last_timeout: tuple[tuple[Any, Any, Any], ClientTimeout] | None = None
     _own: ClientSession | None = None  # the session made here (see `exchange`)
+    _reads: Reads | None = None  # how its plain reads are written (app/aiohttp_reads.py)
 
     def get_client(self) -> ClientSession:
         if self.client is not None or self.uds:
@@ -80,6 +83,7 @@ class UpstreamTransport(AiohttpTransport):
             limit=100 if limit is None else limit,  # aiohttp's default, as AiohttpTransport
             timeout_ceil_threshold=TIMEOUT_CEIL_THRESHOLD,
         )
+        self._reads = Reads()
         self._own = ClientSession(
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -157,6 +161,7 @@ class UpstreamTransport(AiohttpTransport):
                         data=data,
                         timeouts=self._timeouts(timeouts),
                         server_hostname=sni_hostname,
+                        reads=self._reads,
                     )
                 proxy = self.proxy
                 async with self.client.request(

@@ -249,9 +249,18 @@ def _spy_on_session_request(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_the_gateway_s_requests_go_to_the_pool_without_session_request(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Reads, writes and httpx's own API alike (app/aiohttp_exchange.py); what they send
-    is checked byte for byte in tests/test_upstream_request.py."""
+    """Reads, writes and httpx's own API alike (app/aiohttp_exchange.py), the reads
+    written without `ClientRequest` (app/aiohttp_reads.py); what they send is checked
+    byte for byte in tests/test_upstream_request.py and tests/test_aiohttp_reads.py."""
     asked = _spy_on_session_request(monkeypatch)
+    built: list[str] = []
+    send = aiohttp.ClientRequest.send
+
+    async def counted(self: aiohttp.ClientRequest, conn: Any) -> aiohttp.ClientResponse:
+        built.append(self.method)
+        return await send(self, conn)
+
+    monkeypatch.setattr(aiohttp.ClientRequest, "send", counted)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     async with recording() as upstream, _client(settings, upstream.url(), None) as client:
         http = _upstream_http(client)
@@ -267,6 +276,7 @@ async def test_the_gateway_s_requests_go_to_the_pool_without_session_request(
     ]
     assert upstream.requests[1].endswith(b'{"a":1}')
     assert asked == []
+    assert built == ["POST"]
 
 
 async def test_a_proxied_request_is_left_to_session_request(
