@@ -138,6 +138,8 @@ class UpstreamTransport(AiohttpTransport):
         the parts in aiohttp's form already (resolvers/upstream_request.py)."""
         if not isinstance(self.client, ClientSession):
             self.client = self.get_client()
+        if isinstance(url, str) and self.client is self._own:
+            url = _parsed(url, self.client)
         try:
             with map_aiohttp_exceptions():
                 # The session made here, driven without `ClientSession.request` where
@@ -193,6 +195,20 @@ class UpstreamTransport(AiohttpTransport):
         made = ClientTimeout(sock_connect=key[0], sock_read=key[1], connect=key[2])
         self._last_timeout = (key, made)
         return made
+
+
+def _parsed(url: str, session: ClientSession) -> yarl.URL | str:
+    """The URL `ClientSession.request` would parse from the text (`_build_url`: the
+    session has no base URL), where it would go on with it: text it refuses (not a
+    URL, or a scheme its connector does not speak) stays text, for it to refuse."""
+    try:
+        parsed = yarl.URL(url)
+    except ValueError:
+        return url
+    connector = session.connector
+    if connector is None or parsed.scheme not in connector.allowed_protocol_schema_set:
+        return url
+    return parsed
 
 
 def _unmasked(exc: httpx.ConnectTimeout) -> httpx.TransportError:
