@@ -51,7 +51,7 @@ async def connect(
     protocol.set_response_params(
         timer=NO_TIMER,
         skip_payload=method in EMPTY_BODY_METHODS,
-        read_until_eof=False,
+        read_until_eof=True,  # `request`'s default: a body without length ends at the close
         auto_decompress=False,
         read_timeout=timeouts.sock_read,
         read_bufsize=READ_LIMITS.read_bufsize,

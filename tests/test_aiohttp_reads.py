@@ -235,3 +235,29 @@ async def test_an_upstream_that_never_answers_times_out_as_client_response_does(
 
     assert str(mine.value) == str(reference.value)
     assert len(recorder.requests) == 2
+
+
+async def test_a_body_without_length_is_read_to_the_close_as_client_response_reads_it() -> None:
+    # RFC 9112 section 6.3: no Content-Length, not chunked: the body ends with the connection.
+    # Both ways: a read written here, a write built by `ClientRequest`.
+    recorder = Recorder(answer=b'HTTP/1.1 200 OK\r\nX-C: 3\r\n\r\n{"a":1}', then="close")
+    async with _recorder(recorder), aiohttp.ClientSession() as session:
+        url = _url(recorder)
+        reference = await _by_request(session, url, {})
+        mine = await _here(session, url, {}, Reads())
+        async with session.post(url, data=b"{}", auto_decompress=False) as response:
+            written = await response.read()
+        posted = await exchange(
+            session,
+            "POST",
+            url,
+            headers={},
+            data=b"{}",
+            timeouts=TIMEOUTS,
+            server_hostname=None,
+            reads=Reads(),
+        )
+
+    assert mine == reference
+    assert mine[2] == b'{"a":1}'
+    assert posted[2] == written == b'{"a":1}'
