@@ -22,8 +22,6 @@ unless it is one of aiohttp's own errors; and the answer is released as
 
 from __future__ import annotations
 
-import asyncio
-
 import yarl
 from aiohttp import (
     ClientConnectorError,
@@ -38,7 +36,7 @@ from aiohttp import (
 )
 from aiohttp.client import IDEMPOTENT_METHODS
 
-from app.aiohttp_pool import NO_TIMER, connect
+from app.aiohttp_pool import connect, request_for
 from app.aiohttp_reads import Head, Reads, read_body, read_head
 from resolvers.exchange import Exchanged
 
@@ -74,18 +72,13 @@ async def exchange(
                 connect_as = reads.connect_as(session, url, server_hostname)
                 head = await read_head(session, connect_as, url, wire, timeouts)
             else:
-                request = ClientRequest(
+                request = request_for(
+                    session,
                     method,
                     url,
                     headers=headers,
                     data=data,
-                    compress=False,
-                    loop=asyncio.get_running_loop(),
-                    response_class=ClientResponse,
-                    timer=NO_TIMER,
-                    session=session,
                     server_hostname=server_hostname,
-                    traces=[],
                 )
                 response = await _send(session, request, timeouts)
         except Exception as exc:  # `_raise_unless_sent_again` sorts them

@@ -7,15 +7,23 @@ answers the way aiohttp 3.14's `ClientSession._request` does.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Final
 
-from aiohttp import ClientRequest, ClientSession, ClientTimeout, ConnectionTimeoutError
+import yarl
+from aiohttp import (
+    ClientRequest,
+    ClientResponse,
+    ClientSession,
+    ClientTimeout,
+    ConnectionTimeoutError,
+)
 from aiohttp.client_proto import ResponseHandler
 from aiohttp.connector import Connection
 from aiohttp.helpers import EMPTY_BODY_METHODS, TimerNoop
 
-__all__ = ["NO_TIMER", "READ_LIMITS", "TIMEOUT_CEIL_THRESHOLD", "connect"]
+__all__ = ["NO_TIMER", "READ_LIMITS", "TIMEOUT_CEIL_THRESHOLD", "connect", "request_for"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,32 @@ class ReadLimits:
 READ_LIMITS: Final = ReadLimits()
 TIMEOUT_CEIL_THRESHOLD: Final = 5.0  # the connector's (aiohttp's default)
 NO_TIMER: Final = TimerNoop()  # what `request` times with when no total timeout is set
+
+
+def request_for(
+    session: ClientSession,
+    method: str,
+    url: yarl.URL,
+    *,
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+    server_hostname: str | None,
+) -> ClientRequest:
+    """aiohttp's own request, made as `ClientSession._request` makes it for the
+    gateway's requests (no compression, no total timeout, no trace hooks)."""
+    return ClientRequest(
+        method,
+        url,
+        headers=headers,
+        data=data,
+        compress=False,
+        loop=asyncio.get_running_loop(),
+        response_class=ClientResponse,
+        timer=NO_TIMER,
+        session=session,
+        server_hostname=server_hostname,
+        traces=[],
+    )
 
 
 async def connect(

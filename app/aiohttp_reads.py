@@ -27,7 +27,6 @@ the head is written at once. The bytes and their order on the wire are the same.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -35,7 +34,6 @@ import yarl
 from aiohttp import (
     ClientConnectionResetError,
     ClientRequest,
-    ClientResponse,
     ClientResponseError,
     ClientSession,
     ClientTimeout,
@@ -48,7 +46,7 @@ from aiohttp.http_writer import _serialize_headers
 from aiohttp.streams import StreamReader
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from app.aiohttp_pool import NO_TIMER, connect
+from app.aiohttp_pool import connect, request_for
 
 __all__ = ["Reads", "read_body", "read_head"]
 
@@ -120,16 +118,8 @@ class Reads:
         origin = url.origin()
         request = self.origins.get((origin, server_hostname))
         if request is None:
-            request = self.origins[(origin, server_hostname)] = ClientRequest(
-                "GET",
-                origin,
-                compress=False,
-                loop=asyncio.get_running_loop(),
-                response_class=ClientResponse,
-                timer=NO_TIMER,
-                session=session,
-                server_hostname=server_hostname,
-                traces=[],
+            request = self.origins[(origin, server_hostname)] = request_for(
+                session, "GET", origin, server_hostname=server_hostname
             )
         return request
 

@@ -6,7 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+import aiohttp
+import pytest
 
 JSON_OK = b'{"conferenceRecords":[{"name":"conferenceRecords/a"}],"totalSize":1}'
 
@@ -75,3 +78,17 @@ async def recording() -> AsyncIterator[Recorder]:
     found.port = server.sockets[0].getsockname()[1]
     async with server:
         yield found
+
+
+def count_client_request_sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The methods of the requests sent through aiohttp's `ClientRequest.send` (a
+    plain read written by app/aiohttp_reads.py makes none), passed on as they are."""
+    sent: list[str] = []
+    send = aiohttp.ClientRequest.send
+
+    async def counted(self: aiohttp.ClientRequest, conn: Any) -> aiohttp.ClientResponse:
+        sent.append(self.method)
+        return await send(self, conn)
+
+    monkeypatch.setattr(aiohttp.ClientRequest, "send", counted)
+    return sent

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import aiohttp
 import pytest
@@ -20,7 +19,7 @@ import yarl
 from app.aiohttp_exchange import exchange
 from app.aiohttp_reads import Reads
 from resolvers.exchange import Exchanged
-from tests.loopback import JSON_OK, Recorder, answer
+from tests.loopback import JSON_OK, Recorder, answer, count_client_request_sends
 
 TIMEOUTS = aiohttp.ClientTimeout(sock_connect=5, sock_read=5, connect=5)
 
@@ -72,18 +71,6 @@ async def _recorder(found: Recorder) -> AsyncIterator[list[int]]:
         yield opened
 
 
-def _count_sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    sent: list[str] = []
-    send = aiohttp.ClientRequest.send
-
-    async def counted(self: aiohttp.ClientRequest, conn: Any) -> aiohttp.ClientResponse:
-        sent.append(self.method)
-        return await send(self, conn)
-
-    monkeypatch.setattr(aiohttp.ClientRequest, "send", counted)
-    return sent
-
-
 async def _by_request(
     session: aiohttp.ClientSession,
     url: yarl.URL,
@@ -124,7 +111,7 @@ def _url(
 async def test_a_read_sends_the_bytes_client_request_sends(
     monkeypatch: pytest.MonkeyPatch, name: str, written_here: bool
 ) -> None:
-    sent = _count_sends(monkeypatch)
+    sent = count_client_request_sends(monkeypatch)
     recorder = Recorder()
     async with _recorder(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder)

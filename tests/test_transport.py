@@ -20,7 +20,7 @@ from resolvers.breaker import BreakerPolicy, BreakerState
 from resolvers.errors import ErrorCode, GatewayError, Provider
 from resolvers.http import RetryPolicy, UpstreamHttp, status_error_parser
 from resolvers.upstream_request import UpstreamRequests
-from tests.loopback import JSON_OK, Recorder, answer, recording
+from tests.loopback import JSON_OK, Recorder, answer, count_client_request_sends, recording
 
 CALL = '{ callSession(callType: "default", callId: "a", sessionId: "b") { callId } }'
 
@@ -253,14 +253,7 @@ async def test_the_gateway_s_requests_go_to_the_pool_without_session_request(
     written without `ClientRequest` (app/aiohttp_reads.py); what they send is checked
     byte for byte in tests/test_upstream_request.py and tests/test_aiohttp_reads.py."""
     asked = _spy_on_session_request(monkeypatch)
-    built: list[str] = []
-    send = aiohttp.ClientRequest.send
-
-    async def counted(self: aiohttp.ClientRequest, conn: Any) -> aiohttp.ClientResponse:
-        built.append(self.method)
-        return await send(self, conn)
-
-    monkeypatch.setattr(aiohttp.ClientRequest, "send", counted)
+    built = count_client_request_sends(monkeypatch)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     async with recording() as upstream, _client(settings, upstream.url(), None) as client:
         http = _upstream_http(client)
