@@ -35,6 +35,7 @@ class Recorder:
     then: Literal["keep", "close", "stall", "drop-next"] = "keep"
     together: int = 1
     requests: list[bytes] = field(default_factory=list)
+    connections: int = 0  # how many were opened to it
     port: int = 0
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -42,6 +43,7 @@ class Recorder:
         return f"http://{host}:{self.port}"
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         answered = 0
         try:
             while True:
@@ -72,8 +74,9 @@ class Recorder:
 
 
 @asynccontextmanager
-async def recording() -> AsyncIterator[Recorder]:
-    found = Recorder()
+async def recording(found: Recorder | None = None) -> AsyncIterator[Recorder]:
+    """`found` (a default `Recorder` if none) served on a free loopback port."""
+    found = Recorder() if found is None else found
     server = await asyncio.start_server(found.serve, "127.0.0.1", 0)
     found.port = server.sockets[0].getsockname()[1]
     async with server:

@@ -9,8 +9,6 @@ same, and the read must go the way the case says (written here, or left to
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
@@ -19,7 +17,7 @@ import yarl
 from app.aiohttp_exchange import exchange
 from app.aiohttp_reads import Reads
 from resolvers.exchange import Exchanged
-from tests.loopback import JSON_OK, Recorder, answer, count_client_request_sends
+from tests.loopback import JSON_OK, Recorder, answer, count_client_request_sends, recording
 
 TIMEOUTS = aiohttp.ClientTimeout(sock_connect=5, sock_read=5, connect=5)
 
@@ -54,21 +52,6 @@ ANSWERS: dict[str, bytes] = {
     "not found, own reason": answer(b'{"error":1}', status="404 Nowhere To Be Found"),
     "empty, closing": answer(b"", "Connection: close"),
 }
-
-
-@asynccontextmanager
-async def _recorder(found: Recorder) -> AsyncIterator[list[int]]:
-    """`found` served on loopback; yields the count of connections it was opened."""
-    opened = [0]
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        opened[0] += 1
-        await found.serve(reader, writer)
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    found.port = server.sockets[0].getsockname()[1]
-    async with server:
-        yield opened
 
 
 async def _by_request(
@@ -113,7 +96,7 @@ async def test_a_read_sends_the_bytes_client_request_sends(
 ) -> None:
     sent = count_client_request_sends(monkeypatch)
     recorder = Recorder()
-    async with _recorder(recorder), aiohttp.ClientSession() as session:
+    async with recording(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder)
         given = {**WRITTEN_HERE, **LEFT_TO_CLIENT_REQUEST}[name]
         headers = {k: v.format(netloc=f"127.0.0.1:{recorder.port}") for k, v in given.items()}
@@ -129,7 +112,7 @@ async def test_a_read_sends_the_bytes_client_request_sends(
 @pytest.mark.parametrize("target", ["/", "/v2/x", "/v2/a%20b?x=%C3%BC&y=", "/v2/x?a=1&a=2"])
 async def test_any_target_is_sent_as_client_request_sends_it(target: str) -> None:
     recorder = Recorder()
-    async with _recorder(recorder), aiohttp.ClientSession() as session:
+    async with recording(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder, target)
         await _by_request(session, url, {})
         await _here(session, url, {}, Reads())
@@ -141,7 +124,7 @@ async def test_any_target_is_sent_as_client_request_sends_it(target: str) -> Non
 @pytest.mark.parametrize("name", list(ANSWERS))
 async def test_an_answer_reads_as_client_response_reads_it(name: str) -> None:
     recorder = Recorder(answer=ANSWERS[name])
-    async with _recorder(recorder), aiohttp.ClientSession() as session:
+    async with recording(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder)
         reference = await _by_request(session, url, {})
         mine = await _here(session, url, {}, Reads())
@@ -154,21 +137,21 @@ async def test_reads_in_a_row_share_one_connection_unless_the_answer_closes_it()
     keep, close = Recorder(), Recorder(answer=ANSWERS["empty, closing"])
     reads = Reads()
     async with (
-        _recorder(keep) as kept,
-        _recorder(close) as closed,
+        recording(keep),
+        recording(close),
         aiohttp.ClientSession() as session,
     ):
         for _ in range(3):
             assert (await _here(session, _url(keep), {}, reads))[0] == 200
             assert (await _here(session, _url(close), {}, reads))[0] == 200
 
-    assert (kept[0], len(keep.requests)) == (1, 3)
-    assert (closed[0], len(close.requests)) == (3, 3)
+    assert (keep.connections, len(keep.requests)) == (1, 3)
+    assert (close.connections, len(close.requests)) == (3, 3)
 
 
 async def test_a_malformed_answer_is_the_same_error_and_the_connection_is_not_kept() -> None:
     recorder = Recorder(answer=b"HTTP/1.1 2x0 Bad\r\n\r\n")
-    async with _recorder(recorder) as opened, aiohttp.ClientSession() as session:
+    async with recording(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder)
         with pytest.raises(aiohttp.ClientResponseError) as reference:
             await _by_request(session, url, {})
@@ -182,12 +165,12 @@ async def test_a_malformed_answer_is_the_same_error_and_the_connection_is_not_ke
         reference.value.message,
     )
     assert mine.value.request_info.url == url
-    assert opened[0] == 3  # neither failed connection was put back in the pool
+    assert recorder.connections == 3  # neither failed connection was put back in the pool
 
 
 async def test_a_header_with_a_line_break_is_refused_before_anything_is_sent() -> None:
     recorder = Recorder()
-    async with _recorder(recorder), aiohttp.ClientSession() as session:
+    async with recording(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder)
         with pytest.raises(ValueError, match="control character") as reference:
             await _by_request(session, url, {"x-a": "1\r\nx-b: 2"})
@@ -203,7 +186,7 @@ async def test_an_upstream_that_never_answers_times_out_as_client_response_does(
     # The read timeout runs from when the head is sent, not from the first byte back.
     recorder = Recorder(together=3)  # answers nothing before its third request
     quick = aiohttp.ClientTimeout(sock_connect=5, sock_read=0.2, connect=5)
-    async with _recorder(recorder), aiohttp.ClientSession(timeout=quick) as session:
+    async with recording(recorder), aiohttp.ClientSession(timeout=quick) as session:
         url = _url(recorder)
         async with asyncio.timeout(10):  # bounds the test, far past the 0.2 s expected
             with pytest.raises(aiohttp.SocketTimeoutError) as reference:
@@ -228,7 +211,7 @@ async def test_a_body_without_length_is_read_to_the_close_as_client_response_rea
     # RFC 9112 section 6.3: no Content-Length, not chunked: the body ends with the connection.
     # Both ways: a read written here, a write built by `ClientRequest`.
     recorder = Recorder(answer=b'HTTP/1.1 200 OK\r\nX-C: 3\r\n\r\n{"a":1}', then="close")
-    async with _recorder(recorder), aiohttp.ClientSession() as session:
+    async with recording(recorder), aiohttp.ClientSession() as session:
         url = _url(recorder)
         reference = await _by_request(session, url, {})
         mine = await _here(session, url, {}, Reads())
